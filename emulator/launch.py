@@ -1,0 +1,799 @@
+#!/usr/bin/env python3
+"""Switchyard AWS emulator: moto server plus a small "fidelity layer".
+
+moto (pinned: see requirements.txt) is more lenient than AWS in places that
+matter to Switchyard. This launcher monkeypatches a handful of moto backends /
+responses so that those AWS behaviours hold, wraps moto's WSGI app with a
+request log for tests, and serves it on a loopback address only.
+
+Usage:
+    .venv/bin/python emulator/launch.py [--host 127.0.0.1] [--port 0] [--verbose]
+
+Prints exactly one line `READY http://HOST:PORT` on stdout once it is listening
+(everything else goes to stderr), then serves until SIGTERM/SIGINT.
+
+Every patch below is one function named `patch_<service>_<behaviour>`; each one
+checks that the moto internals it relies on are present and raises
+`FidelityPatchError` (the launcher then exits with status 3 before binding)
+rather than silently serving moto's lenient behaviour.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import inspect
+import io
+import ipaddress
+import json
+import logging
+import re
+import signal
+import socket
+import sys
+import threading
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+PINNED_MOTO_VERSION = "5.2.5"
+
+# check-then-act sequences in the patches below run under this lock (the
+# server is threaded; moto itself does not lock its backends).
+_LOCK = threading.RLock()
+
+
+class FidelityPatchError(RuntimeError):
+    """A fidelity patch cannot be applied to the installed moto."""
+
+
+# --------------------------------------------------------------------------
+# Guards
+# --------------------------------------------------------------------------
+
+
+def _moto_version() -> str:
+    try:
+        import moto
+
+        return getattr(moto, "__version__", "unknown")
+    except Exception:  # pragma: no cover - reported by the import guard
+        return "not importable"
+
+
+def _import(patch: str, module: str, *names: str) -> list[Any]:
+    """Import `names` from moto `module`, or fail naming the patch."""
+    try:
+        mod = __import__(module, fromlist=list(names))
+    except Exception as exc:
+        raise FidelityPatchError(
+            f"fidelity patch {patch}: cannot import {module} "
+            f"(moto {_moto_version()}, pinned {PINNED_MOTO_VERSION}): {exc}"
+        ) from exc
+    out = []
+    for name in names:
+        if not hasattr(mod, name):
+            raise FidelityPatchError(
+                f"fidelity patch {patch}: {module}.{name} is missing "
+                f"(moto {_moto_version()}, pinned {PINNED_MOTO_VERSION})"
+            )
+        out.append(getattr(mod, name))
+    return out
+
+
+def _require(patch: str, owner: type, attr: str, params: tuple[str, ...] = ()) -> Callable:
+    """Return owner.attr (a function) after checking it exists with `params`."""
+    fn = owner.__dict__.get(attr)
+    if fn is None or not callable(fn):
+        raise FidelityPatchError(
+            f"fidelity patch {patch}: {owner.__module__}.{owner.__name__}.{attr} "
+            f"is missing (moto {_moto_version()}, pinned {PINNED_MOTO_VERSION})"
+        )
+    if params:
+        have = inspect.signature(fn).parameters
+        missing = [p for p in params if p not in have]
+        if missing:
+            raise FidelityPatchError(
+                f"fidelity patch {patch}: {owner.__name__}.{attr} has no "
+                f"parameter(s) {missing} (moto {_moto_version()}, pinned "
+                f"{PINNED_MOTO_VERSION})"
+            )
+    return fn
+
+
+def _require_source(patch: str, fn: Callable, *snippets: str) -> None:
+    """Check that moto code we depend on (instance attributes, hard-coded
+    values we rewrite) still looks the way the patch expects."""
+    try:
+        src = inspect.getsource(fn)
+    except (OSError, TypeError) as exc:
+        raise FidelityPatchError(f"fidelity patch {patch}: cannot read source of {fn}: {exc}") from exc
+    for snippet in snippets:
+        if snippet not in src:
+            raise FidelityPatchError(
+                f"fidelity patch {patch}: {fn.__qualname__} no longer contains "
+                f"{snippet!r} (moto {_moto_version()}, pinned {PINNED_MOTO_VERSION})"
+            )
+
+
+def _replace(owner: type, attr: str, original: Callable, new: Callable) -> None:
+    functools.update_wrapper(new, original)
+    new.__switchyard_patched__ = True  # type: ignore[attr-defined]
+    setattr(owner, attr, new)
+
+
+# --------------------------------------------------------------------------
+# IAM server certificates
+# --------------------------------------------------------------------------
+
+# AWS unique ids use this alphabet (e.g. AROA..., AIDA..., ASCA...).
+_AWS_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def _server_certificate_id(backend: Any, cert: Any) -> str:
+    """The certificate's ServerCertificateId, assigned on first use."""
+    from moto.moto_api._internal import mock_random  # seedable via /moto-api/seed
+
+    with _LOCK:
+        cid = getattr(cert, "switchyard_server_certificate_id", None)
+        if cid:
+            return cid
+        taken = {
+            getattr(c, "switchyard_server_certificate_id", None)
+            for c in backend.certificates.values()
+        }
+        while True:
+            cid = "ASCA" + "".join(mock_random.choice(_AWS_ID_ALPHABET) for _ in range(17))
+            if cid not in taken:
+                break
+        cert.switchyard_server_certificate_id = cid
+        return cid
+
+
+def _iam_certificate_by_id(account_id: str, partition: str, cert_id: str) -> Any:
+    """The IAM server certificate with this ServerCertificateId, or None."""
+    from moto.iam.models import iam_backends
+
+    account = iam_backends[account_id]
+    if partition not in account.keys():  # no IAM backend yet: no certificates
+        return None
+    backend = account[partition]
+    for cert in list(backend.certificates.values()):
+        if _server_certificate_id(backend, cert) == cert_id:
+            return cert
+    return None
+
+
+def patch_iam_duplicate_server_certificate_name() -> None:
+    """IAM UploadServerCertificate: a name already in use fails with
+    EntityAlreadyExists (HTTP 409); moto accepts duplicates.
+
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html
+    (Errors: EntityAlreadyExists, "The request was rejected because it attempted
+    to create a resource that already exists.")
+    """
+    name = "patch_iam_duplicate_server_certificate_name"
+    IAMBackend, = _import(name, "moto.iam.models", "IAMBackend")
+    EntityAlreadyExists, = _import(name, "moto.iam.exceptions", "EntityAlreadyExists")
+    orig = _require(name, IAMBackend, "upload_server_certificate",
+                    ("cert_name", "cert_body", "private_key", "cert_chain", "path"))
+    _require_source(name, IAMBackend.__init__, "self.certificates")
+
+    def upload_server_certificate(self, cert_name, cert_body, private_key, cert_chain=None, path=None):
+        with _LOCK:
+            if any(c.cert_name == cert_name for c in self.certificates.values()):
+                raise EntityAlreadyExists(
+                    f"The Server Certificate with name {cert_name} already exists."
+                )
+            return orig(self, cert_name, cert_body, private_key, cert_chain=cert_chain, path=path)
+
+    _replace(IAMBackend, "upload_server_certificate", orig, upload_server_certificate)
+
+
+def patch_iam_unique_server_certificate_ids() -> None:
+    """IAM server certificates each get their own ServerCertificateId
+    (`ASCA` + 17 characters); moto returns the constant ASCACKCEVSQ6C2EXAMPLE
+    for every certificate.
+
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ServerCertificateMetadata.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+    """
+    name = "patch_iam_unique_server_certificate_ids"
+    IAMBackend, = _import(name, "moto.iam.models", "IAMBackend")
+    IamResponse, = _import(name, "moto.iam.responses", "IamResponse")
+    ActionResult, = _import(name, "moto.core.responses", "ActionResult")
+    orig_backend = _require(name, IAMBackend, "upload_server_certificate")
+    _require(name, IAMBackend, "get_server_certificate", ("name",))
+    originals = {
+        attr: _require(name, IamResponse, attr)
+        for attr in ("upload_server_certificate", "get_server_certificate", "list_server_certificates")
+    }
+    for fn in originals.values():
+        _require_source(name, fn, "ServerCertificateId", "ServerCertificateName")
+
+    def upload_backend(self, *args, **kwargs):
+        cert = orig_backend(self, *args, **kwargs)
+        _server_certificate_id(self, cert)
+        return cert
+
+    _replace(IAMBackend, "upload_server_certificate", orig_backend, upload_backend)
+
+    def _fix(response: Any, metadata: dict) -> None:
+        backend = response.backend
+        cert = backend.get_server_certificate(metadata["ServerCertificateName"])
+        metadata["ServerCertificateId"] = _server_certificate_id(backend, cert)
+
+    def _result(res: Any) -> dict:
+        if not isinstance(res, ActionResult) or not isinstance(res.result, dict):
+            raise FidelityPatchError(f"{name}: unexpected moto result {res!r}")
+        return res.result
+
+    def upload_server_certificate(self):
+        res = originals["upload_server_certificate"](self)
+        _fix(self, _result(res)["ServerCertificateMetadata"])
+        return res
+
+    def get_server_certificate(self):
+        res = originals["get_server_certificate"](self)
+        _fix(self, _result(res)["ServerCertificate"]["ServerCertificateMetadata"])
+        return res
+
+    def list_server_certificates(self):
+        res = originals["list_server_certificates"](self)
+        for metadata in _result(res)["ServerCertificateMetadataList"]:
+            _fix(self, metadata)
+        return res
+
+    for new in (upload_server_certificate, get_server_certificate, list_server_certificates):
+        _replace(IamResponse, new.__name__, originals[new.__name__], new)
+
+
+def patch_iam_list_server_certificates_path_prefix() -> None:
+    """IAM ListServerCertificates returns only certificates whose path starts
+    with PathPrefix (default `/`, i.e. all); moto ignores PathPrefix.
+
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html
+    """
+    name = "patch_iam_list_server_certificates_path_prefix"
+    IamResponse, = _import(name, "moto.iam.responses", "IamResponse")
+    orig = _require(name, IamResponse, "list_server_certificates")
+    _require_source(name, orig, "ServerCertificateMetadataList", '"Path"')
+
+    def list_server_certificates(self):
+        res = orig(self)
+        prefix = self._get_param("PathPrefix") or "/"
+        result = res.result
+        result["ServerCertificateMetadataList"] = [
+            m for m in result["ServerCertificateMetadataList"] if m["Path"].startswith(prefix)
+        ]
+        return res
+
+    _replace(IamResponse, "list_server_certificates", orig, list_server_certificates)
+
+
+def patch_iam_delete_server_certificate_in_use() -> None:
+    """IAM DeleteServerCertificate refuses with DeleteConflict (HTTP 409) while a
+    CloudFront distribution's ViewerCertificate.IAMCertificateId references the
+    certificate; moto deletes it anyway.
+
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServerCertificate.html
+    ("If you delete a server certificate that is currently in use ... " /
+    Errors: DeleteConflict)
+    """
+    name = "patch_iam_delete_server_certificate_in_use"
+    IAMBackend, = _import(name, "moto.iam.models", "IAMBackend")
+    DeleteConflictException, = _import(name, "moto.iam.exceptions", "DeleteConflictException")
+    _import(name, "moto.cloudfront.models", "cloudfront_backends")
+    orig = _require(name, IAMBackend, "delete_server_certificate", ("name",))
+    _require(name, IAMBackend, "get_server_certificate", ("name",))
+
+    def delete_server_certificate(self, name):
+        from moto.cloudfront.models import cloudfront_backends
+
+        with _LOCK:
+            cert = self.get_server_certificate(name)  # NoSuchEntity if absent
+            cert_id = _server_certificate_id(self, cert)
+            account = cloudfront_backends[self.account_id]
+            if self.region_name in account.keys():
+                for dist in list(account[self.region_name].distributions.values()):
+                    viewer = dist.distribution_config.ViewerCertificate
+                    if getattr(viewer, "iam_certificate_id", "") == cert_id:
+                        raise DeleteConflictException(
+                            f"Certificate: {cert_id} is currently in use by CloudFront."
+                        )
+            return orig(self, name)
+
+    _replace(IAMBackend, "delete_server_certificate", orig, delete_server_certificate)
+
+
+# --------------------------------------------------------------------------
+# CloudFront distributions
+# --------------------------------------------------------------------------
+
+
+def _cloudfront_error(code: str, message: str) -> Exception:
+    from moto.cloudfront.exceptions import CloudFrontException
+
+    return CloudFrontException(code, message)
+
+
+def patch_cloudfront_etag_if_match() -> None:
+    """CloudFront UpdateDistribution gives the distribution a new ETag, and
+    UpdateDistribution / DeleteDistribution with an If-Match that is not the
+    current ETag fail with PreconditionFailed (HTTP 412); moto accepts any
+    If-Match and never changes the ETag. (CreateDistribution already gets a
+    fresh ETag; GetDistribution/GetDistributionConfig already return dist.etag.)
+
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteDistribution.html
+    (Errors: PreconditionFailed, "The precondition in one or more of the request
+    fields evaluated to false.")
+    """
+    name = "patch_cloudfront_etag_if_match"
+    CloudFrontBackend, Distribution, random_id = _import(
+        name, "moto.cloudfront.models", "CloudFrontBackend", "Distribution", "random_id"
+    )
+    _import(name, "moto.cloudfront.exceptions", "CloudFrontException")
+    orig_update = _require(name, CloudFrontBackend, "update_distribution", ("dist_config", "_id", "if_match"))
+    orig_delete = _require(name, CloudFrontBackend, "delete_distribution", ("distribution_id", "if_match"))
+    _require_source(name, Distribution.__init__, "self.etag")
+    _require_source(name, CloudFrontBackend.get_distribution, "dist.etag")
+    _require_source(name, CloudFrontBackend.get_distribution_config, "dist.etag")
+
+    def _precondition(backend: Any, dist_id: str, if_match: Any) -> None:
+        dist = backend.distributions.get(dist_id)
+        if dist is not None and if_match and if_match != dist.etag:
+            raise _cloudfront_error(
+                "PreconditionFailed",
+                "The precondition in one or more of the request fields evaluated to false.",
+            )
+
+    def update_distribution(self, dist_config, _id, if_match):
+        with _LOCK:
+            _precondition(self, _id, if_match)
+            dist, location, _ = orig_update(self, dist_config=dist_config, _id=_id, if_match=if_match)
+            dist.etag = random_id()
+            return dist, location, dist.etag
+
+    def delete_distribution(self, distribution_id, if_match):
+        with _LOCK:
+            _precondition(self, distribution_id, if_match)
+            return orig_delete(self, distribution_id, if_match)
+
+    _replace(CloudFrontBackend, "update_distribution", orig_update, update_distribution)
+    _replace(CloudFrontBackend, "delete_distribution", orig_delete, delete_distribution)
+
+
+def patch_cloudfront_viewer_certificate_exists() -> None:
+    """CloudFront CreateDistribution / UpdateDistribution with a
+    ViewerCertificate.IAMCertificateId that is not an IAM server certificate of
+    the same account fail with InvalidViewerCertificate (HTTP 400); moto
+    accepts any id.
+
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateDistribution.html
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html
+    (Errors: InvalidViewerCertificate)
+    """
+    name = "patch_cloudfront_viewer_certificate_exists"
+    CloudFrontBackend, = _import(name, "moto.cloudfront.models", "CloudFrontBackend")
+    _import(name, "moto.iam.models", "iam_backends")
+    orig_create = _require(name, CloudFrontBackend, "create_distribution_with_tags", ("distribution_config", "tags"))
+    orig_update = _require(name, CloudFrontBackend, "update_distribution", ("dist_config", "_id", "if_match"))
+    _require_source(name, CloudFrontBackend.create_distribution, "create_distribution_with_tags")
+
+    def _check(backend: Any, config: Any) -> None:
+        viewer = (config or {}).get("ViewerCertificate") or {}
+        cert_id = viewer.get("IAMCertificateId") if isinstance(viewer, dict) else None
+        if cert_id and _iam_certificate_by_id(backend.account_id, backend.region_name, cert_id) is None:
+            raise _cloudfront_error(
+                "InvalidViewerCertificate",
+                "The specified SSL certificate doesn't exist, isn't in us-east-1 "
+                "region, isn't valid, or doesn't include a valid certificate chain.",
+            )
+
+    def create_distribution_with_tags(self, distribution_config, tags):
+        with _LOCK:
+            _check(self, distribution_config)
+            return orig_create(self, distribution_config, tags)
+
+    def update_distribution(self, dist_config, _id, if_match):
+        with _LOCK:
+            # Let moto report NoSuchDistribution / InvalidIfMatchVersion first.
+            if _id in self.distributions and if_match:
+                _check(self, dist_config)
+            return orig_update(self, dist_config=dist_config, _id=_id, if_match=if_match)
+
+    _replace(CloudFrontBackend, "create_distribution_with_tags", orig_create, create_distribution_with_tags)
+    _replace(CloudFrontBackend, "update_distribution", orig_update, update_distribution)
+
+
+# --------------------------------------------------------------------------
+# Route 53 health checks
+# --------------------------------------------------------------------------
+
+
+def patch_route53_health_check_caller_reference() -> None:
+    """Route 53 CreateHealthCheck is idempotent by CallerReference: the same
+    reference with the same settings returns the existing health check; the
+    same reference with other settings, or the reference of a deleted health
+    check, fails with HealthCheckAlreadyExists (HTTP 409). moto creates a new
+    check every time.
+
+    https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHealthCheck.html
+    (CallerReference; Errors: HealthCheckAlreadyExists)
+    """
+    name = "patch_route53_health_check_caller_reference"
+    Route53Backend, HealthCheck = _import(name, "moto.route53.models", "Route53Backend", "HealthCheck")
+    Route53ClientError, = _import(name, "moto.route53.exceptions", "Route53ClientError")
+    orig_create = _require(name, Route53Backend, "create_health_check", ("caller_reference", "health_check_args"))
+    orig_delete = _require(name, Route53Backend, "delete_health_check", ("health_check_id",))
+    _require(name, HealthCheck, "set_children")
+    _require(name, HealthCheck, "set_regions")
+    if not isinstance(inspect.getattr_static(HealthCheck, "health_check_config", None), property):
+        raise FidelityPatchError(f"fidelity patch {name}: HealthCheck.health_check_config property is missing")
+    _require_source(name, Route53Backend.__init__, "self.health_checks")
+    _require_source(name, HealthCheck.__init__, "self.caller_reference")
+
+    def _settings(caller_reference: str, args: dict) -> dict:
+        candidate = HealthCheck("candidate", caller_reference, dict(args))
+        candidate.set_children(args.get("children", []))
+        candidate.set_regions(args.get("regions", []))
+        return candidate.health_check_config
+
+    def _exists(ref: str) -> Exception:
+        return Route53ClientError(
+            "HealthCheckAlreadyExists",
+            f"A health check with CallerReference {ref} already exists (or was "
+            "deleted) and has different settings.",
+        )
+
+    def create_health_check(self, caller_reference, health_check_args):
+        with _LOCK:
+            if caller_reference in self.__dict__.get("switchyard_deleted_health_check_refs", ()):
+                raise _exists(caller_reference)
+            for existing in list(self.health_checks.values()):
+                if existing.caller_reference == caller_reference:
+                    if existing.health_check_config == _settings(caller_reference, health_check_args):
+                        return existing
+                    raise _exists(caller_reference)
+            return orig_create(self, caller_reference, health_check_args)
+
+    def delete_health_check(self, health_check_id):
+        with _LOCK:
+            existing = self.health_checks.get(health_check_id)
+            orig_delete(self, health_check_id)
+            if existing is not None:
+                self.__dict__.setdefault("switchyard_deleted_health_check_refs", set()).add(
+                    existing.caller_reference
+                )
+
+    _replace(Route53Backend, "create_health_check", orig_create, create_health_check)
+    _replace(Route53Backend, "delete_health_check", orig_delete, delete_health_check)
+
+
+def patch_route53_health_check_ranges() -> None:
+    """Route 53 CreateHealthCheck / UpdateHealthCheck reject a RequestInterval
+    other than 10 or 30 and a FailureThreshold outside 1..10 with InvalidInput
+    (HTTP 400); moto accepts any integer. (UpdateHealthCheck has no
+    RequestInterval parameter in the AWS API; a FailureThreshold is checked.)
+
+    https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html
+    https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html
+    (Errors: InvalidInput)
+    """
+    name = "patch_route53_health_check_ranges"
+    Route53Backend, = _import(name, "moto.route53.models", "Route53Backend")
+    InvalidInput, = _import(name, "moto.route53.exceptions", "InvalidInput")
+    orig_create = _require(name, Route53Backend, "create_health_check", ("caller_reference", "health_check_args"))
+    orig_update = _require(name, Route53Backend, "update_health_check", ("health_check_id", "health_check_args"))
+    # the argument keys the response layer passes to the backend
+    Route53, = _import(name, "moto.route53.responses", "Route53")
+    _require_source(name, Route53.create_health_check, '"request_interval"', '"failure_threshold"')
+    _require_source(name, Route53.update_health_check, '"failure_threshold"')
+
+    def _validate(args: dict, where: str) -> None:
+        interval = args.get("request_interval")
+        if interval is not None and int(interval) not in (10, 30):
+            raise InvalidInput(
+                f"1 validation error detected: Value '{interval}' at '{where}.requestInterval' "
+                "failed to satisfy constraint: Member must be 10 or 30"
+            )
+        threshold = args.get("failure_threshold")
+        if threshold is not None and not 1 <= int(threshold) <= 10:
+            bound = "greater than or equal to 1" if int(threshold) < 1 else "less than or equal to 10"
+            raise InvalidInput(
+                f"1 validation error detected: Value '{threshold}' at '{where}.failureThreshold' "
+                f"failed to satisfy constraint: Member must have value {bound}"
+            )
+
+    def create_health_check(self, caller_reference, health_check_args):
+        _validate(health_check_args, "healthCheckConfig")
+        return orig_create(self, caller_reference, health_check_args)
+
+    def update_health_check(self, health_check_id, health_check_args):
+        _validate(health_check_args, "updateHealthCheckRequest")
+        return orig_update(self, health_check_id, health_check_args)
+
+    _replace(Route53Backend, "create_health_check", orig_create, create_health_check)
+    _replace(Route53Backend, "update_health_check", orig_update, update_health_check)
+
+
+PATCHES = [
+    patch_iam_duplicate_server_certificate_name,
+    patch_iam_unique_server_certificate_ids,
+    patch_iam_list_server_certificates_path_prefix,
+    patch_iam_delete_server_certificate_in_use,
+    patch_cloudfront_etag_if_match,
+    patch_cloudfront_viewer_certificate_exists,
+    patch_route53_health_check_caller_reference,
+    patch_route53_health_check_ranges,
+]
+
+
+def apply_patches() -> None:
+    for patch in PATCHES:
+        patch()
+
+
+# --------------------------------------------------------------------------
+# Request log
+# --------------------------------------------------------------------------
+
+_LOG_PATH = "/_switchyard/requests"
+_LOG_CLEAR_PATH = "/_switchyard/requests/clear"
+_READ_PREFIXES = ("Get", "List", "Describe")
+_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
+# Unsigned requests: recognise the REST services Switchyard uses by API version.
+_PATH_SERVICES = {"/2020-05-31/": "cloudfront", "/2013-04-01/": "route53"}
+_TARGET_SERVICES = {"CertificateManager": "acm"}
+
+
+class _RestOperations:
+    """Map (service, method, path, query) to an operation name using the
+    botocore service model's HTTP bindings (REST-XML / REST-JSON services)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[str, list[tuple[str, str, re.Pattern, dict, int]]] = {}
+
+    def _load(self, service: str) -> list:
+        with self._lock:
+            if service in self._cache:
+                return self._cache[service]
+            ops: list = []
+            try:
+                import botocore.session
+
+                model = botocore.session.get_session().get_service_model(service)
+                for op_name in model.operation_names:
+                    http = model.operation_model(op_name).http
+                    uri = http.get("requestUri", "/")
+                    path, _, query = uri.partition("?")
+                    regex = ""
+                    for part in re.split(r"(\{[^}]+\})", path):
+                        if part.startswith("{"):
+                            regex += "(.+)" if part.endswith("+}") else "([^/]+)"
+                        else:
+                            regex += re.escape(part)
+                    regex = "^" + regex.rstrip("/") + "/?$"
+                    required = {}
+                    for item in filter(None, query.split("&")):
+                        key, _, value = item.partition("=")
+                        required[key] = value or None
+                    literal = len(re.sub(r"\{[^}]+\}", "", path))
+                    ops.append((op_name, http.get("method", "POST").upper(), re.compile(regex), required, literal))
+            except Exception as exc:  # unknown service: no action names
+                logging.getLogger("switchyard").debug("no botocore model for %s: %s", service, exc)
+            self._cache[service] = ops
+            return ops
+
+    def action(self, service: str, method: str, path: str, query: dict[str, list[str]]) -> str | None:
+        best = None
+        for op_name, op_method, regex, required, literal in self._load(service):
+            if op_method != method or not regex.match(path):
+                continue
+            if any(k not in query or (v is not None and v not in query[k]) for k, v in required.items()):
+                continue
+            score = (len(required), literal)
+            if best is None or score > best[0]:
+                best = (score, op_name)
+        return best[1] if best else None
+
+
+class RequestLog:
+    """WSGI middleware: records AWS requests and serves the log."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._entries: list[dict] = []
+        self._rest = _RestOperations()
+
+    def clear(self) -> int:
+        with self._lock:
+            n = len(self._entries)
+            self._entries.clear()
+            return n
+
+    def snapshot(self) -> list[dict]:
+        with self._lock:
+            return [dict(e) for e in self._entries]
+
+    @staticmethod
+    def _json(start_response: Callable, status: str, payload: Any) -> list[bytes]:
+        body = json.dumps(payload).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    @staticmethod
+    def _form_body(environ: dict) -> dict[str, list[str]]:
+        """Parse a form-encoded body (query protocol) and rewind it for moto."""
+        if not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+            return {}
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return {}
+        if length <= 0:
+            return {}
+        raw = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(raw)
+        return parse_qs(raw.decode("utf-8", "replace"))
+
+    def describe(self, environ: dict) -> dict:
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        path = environ.get("PATH_INFO", "") or "/"
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        auth = environ.get("HTTP_AUTHORIZATION", "") or (query.get("X-Amz-Credential") or [""])[0]
+        if auth and "Credential=" not in auth:
+            auth = "Credential=" + auth
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+
+        service = None
+        match = _CREDENTIAL_SCOPE.search(auth)
+        if match:
+            service = match.group(2).lower()
+        elif target:
+            service = _TARGET_SERVICES.get(target.split(".", 1)[0])
+        if service is None:
+            service = next((s for p, s in _PATH_SERVICES.items() if path.startswith(p)), None)
+
+        action = None
+        if target:  # JSON protocol (ACM, ...)
+            action = target.rsplit(".", 1)[-1]
+        if action is None and "Action" in query:  # query protocol, GET
+            action = query["Action"][0]
+        if action is None:
+            form = self._form_body(environ)
+            if "Action" in form:  # query protocol, POST (IAM, STS)
+                action = form["Action"][0]
+        if action is None and service:  # REST protocols (CloudFront, Route 53)
+            action = self._rest.action(service, method, path, query)
+
+        read = method in ("GET", "HEAD") or bool(action and action.startswith(_READ_PREFIXES))
+        return {"service": service, "action": action, "method": method, "path": path, "write": not read}
+
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if path.rstrip("/") == _LOG_PATH:
+            if method != "GET":
+                return self._json(start_response, "405 Method Not Allowed", {"error": "use GET"})
+            return self._json(start_response, "200 OK", self.snapshot())
+        if path.rstrip("/") == _LOG_CLEAR_PATH:
+            if method != "POST":
+                return self._json(start_response, "405 Method Not Allowed", {"error": "use POST"})
+            return self._json(start_response, "200 OK", {"cleared": self.clear()})
+        if path.startswith("/_switchyard/"):
+            return self._json(start_response, "404 Not Found", {"error": f"unknown path {path}"})
+        if path.startswith("/moto-api"):
+            # emulator control, not an AWS request: not logged
+            if method == "POST" and path.rstrip("/") == "/moto-api/reset":
+                self.clear()
+            return self.app(environ, start_response)
+
+        entry = self.describe(environ)
+        entry["status"] = None
+        with self._lock:
+            self._entries.append(entry)
+
+        def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+            try:
+                entry["status"] = int(status.split(" ", 1)[0])
+            except ValueError:
+                pass
+            if exc_info is not None:
+                return start_response(status, headers, exc_info)
+            return start_response(status, headers)
+
+        return self.app(environ, recording_start_response)
+
+
+# --------------------------------------------------------------------------
+# Server
+# --------------------------------------------------------------------------
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def build_app() -> RequestLog:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    return RequestLog(DomainDispatcherApplication(create_backend_app))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
+    parser.add_argument("--verbose", action="store_true", help="log every HTTP request to stderr")
+    args = parser.parse_args(argv)
+
+    # stdout carries exactly one line (READY ...); anything moto prints goes to stderr.
+    ready_out = sys.stdout
+    sys.stdout = sys.stderr
+
+    if not _loopback(args.host):
+        print(f"launch.py: refusing to bind {args.host!r}: only loopback addresses are allowed", file=sys.stderr)
+        return 2
+
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
+
+    version = _moto_version()
+    if version != PINNED_MOTO_VERSION:
+        print(f"launch.py: warning: moto {version} installed, fidelity layer written for {PINNED_MOTO_VERSION}",
+              file=sys.stderr)
+    try:
+        apply_patches()
+        app = build_app()
+    except FidelityPatchError as exc:
+        print(f"launch.py: {exc}", file=sys.stderr)
+        return 3
+
+    import os
+
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from werkzeug.serving import make_server
+
+    host = "127.0.0.1" if args.host == "localhost" else args.host.strip("[]")
+    try:
+        server = make_server(host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    except OSError as exc:
+        print(f"launch.py: cannot bind {host}:{args.port}: {exc}", file=sys.stderr)
+        return 4
+    port = server.server_port
+    os.environ["MOTO_PORT"] = str(port)  # moto builds some self-referencing URLs from it
+
+    stop = threading.Event()
+
+    def _on_signal(signum: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+
+    thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
+    thread.start()
+
+    url_host = f"[{host}]" if server.address_family == socket.AF_INET6 else host
+    ready_out.write(f"READY http://{url_host}:{port}\n")
+    ready_out.flush()
+
+    while not stop.wait(1.0):
+        if not thread.is_alive():
+            print("launch.py: server thread died", file=sys.stderr)
+            return 1
+    server.shutdown()
+    server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

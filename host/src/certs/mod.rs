@@ -1,0 +1,113 @@
+//! Certificate bundles: PEM files parsed on the host. The private key is kept here and never
+//! leaves; plugins see [`Bundle::facts`] and [`Bundle::verify`].
+
+mod facts;
+mod files;
+mod key;
+
+use std::path::Path;
+
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::bindings::certificates::{BundleFacts, BundleSource, Link, Verification};
+use crate::error::HostError;
+pub use facts::fingerprint;
+use key::PrivateKey;
+
+/// The most a certificate or chain file may hold (IAM's limit for a chain is 2 MiB).
+pub const MAX_CERTIFICATE_FILE: u64 = 2 * 1024 * 1024;
+/// The most a private key file may hold; an RSA 4096 key is about 3.3 KiB.
+pub const MAX_KEY_FILE: u64 = 64 * 1024;
+
+/// A loaded certificate bundle: leaf, chain and private key.
+pub struct Bundle {
+    leaf: Vec<u8>,
+    chain: Vec<Vec<u8>>,
+    certificates_in_certificate_file: u32,
+    key: PrivateKey,
+}
+
+impl std::fmt::Debug for Bundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bundle")
+            .field("leaf", &fingerprint(&self.leaf))
+            .field("chain", &self.chain.len())
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Bundle {
+    /// Reads and parses the files of `source`, naming the file and the problem when one is
+    /// unusable.
+    pub fn load(source: &BundleSource) -> Result<Self, HostError> {
+        let cert_path = Path::new(&source.certificate);
+        let mut certs = files::read_certificates(cert_path)?;
+        let certificates_in_certificate_file = u32::try_from(certs.len()).unwrap_or(u32::MAX);
+        let leaf = certs.remove(0);
+        let mut chain = certs;
+        if let Some(chain_path) = &source.chain {
+            chain.extend(files::read_certificates(Path::new(chain_path))?);
+        }
+        let key = files::read_private_key(Path::new(&source.private_key))?;
+        Ok(Self { leaf, chain, certificates_in_certificate_file, key })
+    }
+
+    /// The public facts.
+    pub fn facts(&self) -> BundleFacts {
+        BundleFacts {
+            leaf: facts::certificate_facts(&parse(&self.leaf)),
+            chain: self.chain.iter().map(|der| facts::certificate_facts(&parse(der))).collect(),
+            certificates_in_certificate_file: self.certificates_in_certificate_file,
+        }
+    }
+
+    /// Verifies the key against the leaf and how each certificate is signed, at `now`
+    /// (seconds since the Unix epoch).
+    pub fn verify(&self, now: i64) -> Verification {
+        let leaf = parse(&self.leaf);
+        let chain: Vec<X509Certificate<'_>> = self.chain.iter().map(|der| parse(der)).collect();
+        let link = |cert: &X509Certificate<'_>| Link {
+            signed_by: chain
+                .iter()
+                .position(|issuer| facts::signed_by(cert, issuer))
+                .and_then(|i| u32::try_from(i).ok()),
+            self_signed: facts::signed_by(cert, cert),
+        };
+        Verification {
+            key_matches_leaf: self.key.matches(&leaf),
+            leaf: link(&leaf),
+            chain: chain.iter().map(link).collect(),
+            checked_at: now,
+        }
+    }
+
+    /// The leaf as PEM, for upload.
+    pub fn leaf_pem(&self) -> String {
+        files::to_pem(std::slice::from_ref(&self.leaf))
+    }
+
+    /// The chain as PEM, for upload; `None` when empty.
+    pub fn chain_pem(&self) -> Option<String> {
+        (!self.chain.is_empty()).then(|| files::to_pem(&self.chain))
+    }
+
+    /// The private key as PEM, for upload to AWS. The only way out of the host is to AWS.
+    pub fn private_key_pem(&self) -> &str {
+        self.key.pem()
+    }
+
+    /// The leaf's SHA-256 fingerprint, lowercase hex.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.leaf)
+    }
+}
+
+/// Parses DER that [`files`] already parsed once successfully.
+fn parse(der: &[u8]) -> X509Certificate<'_> {
+    match X509Certificate::from_der(der) {
+        Ok((_, cert)) => cert,
+        // `files::read_certificates` keeps only DER that parsed.
+        Err(e) => unreachable!("certificate parsed when loaded, not now: {e}"),
+    }
+}

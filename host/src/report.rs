@@ -1,0 +1,90 @@
+//! Where plugin logs and progress go: standard error, tagged with the step id, with progress
+//! bars on a terminal. Standard output is kept for results.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Shows plugin logs and progress. Cheap to clone.
+#[derive(Clone)]
+pub struct Reporter(Arc<Inner>);
+
+struct Inner {
+    level: tracing::Level,
+    bars: Option<MultiProgress>,
+    active: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl std::fmt::Debug for Reporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reporter").field("level", &self.0.level).finish_non_exhaustive()
+    }
+}
+
+impl Reporter {
+    /// Shows lines at `level` and above; draws progress bars only when stderr is a terminal.
+    pub fn new(level: tracing::Level) -> Self {
+        let bars = std::io::stderr().is_terminal().then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        Self(Arc::new(Inner { level, bars, active: Mutex::new(HashMap::new()) }))
+    }
+
+    /// Writes a log line of step `step`.
+    pub fn log(&self, step: &str, level: tracing::Level, message: &str) {
+        if level > self.0.level {
+            return;
+        }
+        let line = format!("[{step}] {}{message}", prefix(level));
+        match &self.0.bars {
+            Some(bars) => bars.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Updates the progress of step `step`: a bar on a terminal, else a log line.
+    pub fn progress(&self, step: &str, message: &str, done: u64, total: u64) {
+        let Some(bars) = &self.0.bars else {
+            let of = if total > 0 { format!(" ({done}/{total})") } else { String::new() };
+            return self.log(step, tracing::Level::INFO, &format!("{message}{of}"));
+        };
+        let Ok(mut active) = self.0.active.lock() else { return };
+        let bar = active.entry(step.to_owned()).or_insert_with(|| {
+            let bar = bars.add(ProgressBar::new(total));
+            let style = if total > 0 { "[{prefix}] {bar:30} {pos}/{len} {msg} ({elapsed})" } else { "[{prefix}] {spinner} {msg} ({elapsed})" };
+            if let Ok(style) = ProgressStyle::with_template(style) {
+                bar.set_style(style);
+            }
+            bar.set_prefix(step.to_owned());
+            bar
+        });
+        bar.set_length(total);
+        bar.set_position(done);
+        bar.set_message(message.to_owned());
+        if total > 0 && done >= total {
+            bar.finish_and_clear();
+            active.remove(step);
+        } else {
+            bar.tick();
+        }
+    }
+
+    /// Clears the progress bar of step `step`, if any.
+    pub fn finish(&self, step: &str) {
+        if let Ok(mut active) = self.0.active.lock()
+            && let Some(bar) = active.remove(step)
+        {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn prefix(level: tracing::Level) -> &'static str {
+    match level {
+        tracing::Level::ERROR => "error: ",
+        tracing::Level::WARN => "warning: ",
+        tracing::Level::DEBUG => "debug: ",
+        tracing::Level::TRACE => "trace: ",
+        _ => "",
+    }
+}

@@ -1,0 +1,332 @@
+//! Runs a workflow: loads and checks its plugins, checks the account, then runs its steps in
+//! order, each in a fresh sandbox with only its grants.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::aws::Aws;
+use crate::bindings::types::{Description, StepContext};
+use crate::gate::{Capability, Gate, Grants, Mode, PlannedChange};
+use crate::plugins::SourceError;
+use crate::report::Reporter;
+use crate::runtime::{Limits, Plugin, Runtime, RuntimeError, StepFailure, StepRun};
+use crate::workflow::expand::{self, Scope};
+use crate::workflow::{Step, Workflow, step_references};
+
+/// Why a workflow did not start. Nothing ran.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// A step's plugin could not be had.
+    #[error("{file}: step `{step}`: {source}")]
+    Source {
+        /// The workflow file.
+        file: PathBuf,
+        /// The step.
+        step: String,
+        /// Why.
+        source: SourceError,
+    },
+    /// A step's plugin does not load.
+    #[error("{file}: step `{step}`: {source}")]
+    Load {
+        /// The workflow file.
+        file: PathBuf,
+        /// The step.
+        step: String,
+        /// Why.
+        source: RuntimeError,
+    },
+    /// A step's plugin failed to describe itself.
+    #[error("{file}: step `{step}` (plugin {plugin}): cannot describe itself: {source}")]
+    Describe {
+        /// The workflow file.
+        file: PathBuf,
+        /// The step.
+        step: String,
+        /// The plugin.
+        plugin: String,
+        /// Why.
+        source: StepFailure,
+    },
+    /// A step was not granted what its plugin needs.
+    #[error("{file}: step `{step}` (plugin {plugin}) needs {} but `grants` does not give {}: add {} to the step's `grants`", list(.missing), if .missing.len() == 1 { "it" } else { "them" }, list(.missing))]
+    MissingGrants {
+        /// The workflow file.
+        file: PathBuf,
+        /// The step.
+        step: String,
+        /// The plugin.
+        plugin: String,
+        /// The capabilities not granted.
+        missing: Vec<String>,
+    },
+    /// The credentials are for another account than the workflow pins.
+    #[error("{file}: [workflow] account pins account {pinned}, but the AWS credentials are for account {actual} ({arn}): nothing was run; use credentials for {pinned} (e.g. --profile), or change the pin")]
+    WrongAccount {
+        /// The workflow file.
+        file: PathBuf,
+        /// The pinned account.
+        pinned: String,
+        /// The credentials' account.
+        actual: String,
+        /// The credentials' ARN.
+        arn: String,
+    },
+    /// The caller's identity could not be had.
+    #[error("cannot tell which AWS account the credentials belong to: {0}")]
+    Identity(crate::error::HostError),
+}
+
+fn list(items: &[String]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// A step ready to run: its plugin loaded and described.
+#[derive(Debug)]
+pub struct PreparedStep {
+    /// The step.
+    pub step: Step,
+    /// Its plugin.
+    pub plugin: Plugin,
+    /// What the plugin says of itself.
+    pub description: Description,
+}
+
+/// How a step ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// It ran and returned its outputs.
+    Succeeded,
+    /// It returned an error, or broke a limit, or crashed.
+    Failed,
+    /// In a plan: it would change something here.
+    WouldChange,
+    /// It did not run (an earlier step failed, or in a plan it needs outputs not yet known).
+    NotRun,
+}
+
+/// Why a step failed, for people and machines.
+#[derive(Clone, Debug, Serialize)]
+pub struct Failure {
+    /// A stable code: the plugin's, or `limit`, `crash`.
+    pub code: String,
+    /// What went wrong.
+    pub message: String,
+    /// The plugin's structured details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+}
+
+/// What one step did.
+#[derive(Clone, Debug, Serialize)]
+pub struct StepReport {
+    /// The step's id.
+    pub id: String,
+    /// The plugin's name and version.
+    pub plugin: String,
+    /// How it ended.
+    pub status: Status,
+    /// How long it took, in milliseconds.
+    pub duration_ms: u64,
+    /// Its outputs, when it succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<Value>,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
+    /// In a plan: the change it would make.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planned: Option<PlannedChange>,
+    /// Why it did not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunReport {
+    /// The workflow's name.
+    pub workflow: String,
+    /// `plan` or `apply`.
+    pub mode: &'static str,
+    /// The account the credentials belong to.
+    pub account: String,
+    /// The region.
+    pub region: String,
+    /// Whether every step that ran succeeded.
+    pub ok: bool,
+    /// Each step, in order.
+    pub steps: Vec<StepReport>,
+}
+
+/// Runs workflows with one runtime and one set of AWS clients.
+#[derive(Debug)]
+pub struct Runner {
+    runtime: Runtime,
+    aws: Option<Arc<Aws>>,
+    reporter: Reporter,
+}
+
+impl Runner {
+    /// A runner calling AWS through `aws` (none: steps that call AWS fail).
+    pub fn new(runtime: Runtime, aws: Option<Arc<Aws>>, reporter: Reporter) -> Self {
+        Self { runtime, aws, reporter }
+    }
+
+    /// The runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// Loads and describes every step's plugin, and checks each step's grants cover what its
+    /// plugin needs. Nothing is sent to AWS.
+    pub async fn prepare(&self, workflow: &Workflow) -> Result<Vec<PreparedStep>, PrepareError> {
+        let file = || workflow.file.clone();
+        let mut prepared = Vec::with_capacity(workflow.steps.len());
+        for step in &workflow.steps {
+            let bytes = step.plugin.read().map_err(|source| PrepareError::Source { file: file(), step: step.id.clone(), source })?;
+            let plugin = self.runtime.load(&bytes).map_err(|source| PrepareError::Load { file: file(), step: step.id.clone(), source })?;
+            let description = self.describe(&plugin).await.map_err(|source| PrepareError::Describe {
+                file: file(),
+                step: step.id.clone(),
+                plugin: plugin.label.clone(),
+                source,
+            })?;
+            let granted: HashSet<Capability> = step.grants.iter().map(|g| g.capability).collect();
+            let missing: Vec<String> = description
+                .capabilities
+                .iter()
+                .filter(|c| c.parse::<Capability>().map_or(true, |c| !granted.contains(&c)))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                return Err(PrepareError::MissingGrants { file: file(), step: step.id.clone(), plugin: description.name.clone(), missing });
+            }
+            prepared.push(PreparedStep { step: step.clone(), plugin, description });
+        }
+        Ok(prepared)
+    }
+
+    /// Asks a plugin to describe itself, with no grants.
+    pub async fn describe(&self, plugin: &Plugin) -> Result<Description, StepFailure> {
+        let run = StepRun { gate: Gate::new(Grants::default(), Mode::Apply, None), reporter: self.reporter.clone(), limits: Limits::default() };
+        self.runtime.describe(plugin, run).await
+    }
+
+    /// Checks that the credentials belong to the account the workflow pins, and returns the
+    /// account and ARN.
+    pub async fn check_account(&self, workflow: &Workflow) -> Result<(String, String), PrepareError> {
+        let Some(aws) = &self.aws else { return Ok((String::new(), String::new())) };
+        let caller = crate::interfaces::caller(aws).await.map_err(PrepareError::Identity)?;
+        if let Some(pinned) = &workflow.account
+            && *pinned != caller.account
+        {
+            return Err(PrepareError::WrongAccount { file: workflow.file.clone(), pinned: pinned.clone(), actual: caller.account, arn: caller.arn });
+        }
+        Ok((caller.account, caller.arn))
+    }
+
+    /// Runs prepared steps in order. In [`Mode::Plan`] nothing is written: a step stops at its
+    /// first write, which is reported, and steps that need its outputs do not run.
+    pub async fn execute(&self, workflow: &Workflow, steps: &[PreparedStep], account: String, mode: Mode) -> RunReport {
+        let region = self.aws.as_deref().map_or_else(String::new, |a| a.region().to_owned());
+        let mut outputs: BTreeMap<String, Value> = BTreeMap::new();
+        let mut reports: Vec<StepReport> = Vec::new();
+        let mut stopped: Option<String> = None;
+        for prepared in steps {
+            let step = &prepared.step;
+            let plugin = format!("{} {}", prepared.description.name, prepared.description.version);
+            let not_run = |reason: String| StepReport { id: step.id.clone(), plugin: plugin.clone(), status: Status::NotRun, duration_ms: 0, outputs: None, failure: None, planned: None, reason: Some(reason) };
+            if let Some(failed) = &stopped {
+                reports.push(not_run(format!("step `{failed}` failed")));
+                continue;
+            }
+            let waits_on: Vec<String> = step_references(&step.with).into_iter().filter(|id| !outputs.contains_key(id)).collect();
+            if !waits_on.is_empty() {
+                reports.push(not_run(format!("needs outputs of {} that are known only after apply", list(&waits_on))));
+                continue;
+            }
+            let report = self.run_step(workflow, prepared, &outputs, &plugin, &region, mode).await;
+            match report.status {
+                Status::Succeeded => {
+                    outputs.insert(step.id.clone(), report.outputs.clone().unwrap_or(Value::Null));
+                }
+                Status::Failed => stopped = Some(step.id.clone()),
+                Status::WouldChange | Status::NotRun => {}
+            }
+            reports.push(report);
+        }
+        let ok = reports.iter().all(|r| r.status != Status::Failed);
+        RunReport { workflow: workflow.name.clone(), mode: if mode == Mode::Plan { "plan" } else { "apply" }, account, region, ok, steps: reports }
+    }
+
+    async fn run_step(&self, workflow: &Workflow, prepared: &PreparedStep, outputs: &BTreeMap<String, Value>, plugin: &str, region: &str, mode: Mode) -> StepReport {
+        let step = &prepared.step;
+        let started = Instant::now();
+        let mut report = StepReport { id: step.id.clone(), plugin: plugin.to_owned(), status: Status::Failed, duration_ms: 0, outputs: None, failure: None, planned: None, reason: None };
+        let fail = |code: &str, message: String, details: Option<Value>| Some(Failure { code: code.to_owned(), message, details });
+        let scope = RunScope { workflow, outputs };
+        let input = match expand::expand_value(&step.with, &scope, "with") {
+            Ok(input) => input,
+            Err((field, message)) => {
+                report.failure = fail("invalid-input", format!("{field}: {message}"), None);
+                return report;
+            }
+        };
+        let context = StepContext { step_id: step.id.clone(), workflow: workflow.name.clone(), region: region.to_owned() };
+        let run = StepRun { gate: Gate::new(step.grant_set(), mode, self.aws.clone()), reporter: self.reporter.clone(), limits: step.limits };
+        let result = self.runtime.run(&prepared.plugin, &context, &input.to_string(), run).await;
+        report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        match result {
+            Ok(Ok(output)) => match serde_json::from_str::<Value>(&output) {
+                Ok(value) => {
+                    report.status = Status::Succeeded;
+                    report.outputs = Some(value);
+                }
+                Err(e) => report.failure = fail("bad-output", format!("the plugin returned outputs that are not JSON ({e}): a bug in the plugin"), None),
+            },
+            Ok(Err(e)) => {
+                let details = e.details.as_deref().and_then(|d| serde_json::from_str(d).ok());
+                report.failure = fail(&e.code, e.message, details);
+            }
+            Err(StepFailure::Planned(change)) => {
+                report.status = Status::WouldChange;
+                report.planned = Some(change);
+            }
+            Err(e @ StepFailure::Limit(_)) => report.failure = fail("limit", e.to_string(), None),
+            Err(e @ StepFailure::Trap { .. }) => report.failure = fail("crash", e.to_string(), None),
+        }
+        report
+    }
+}
+
+/// While running: vars, env and the outputs of steps that ran.
+struct RunScope<'a> {
+    workflow: &'a Workflow,
+    outputs: &'a BTreeMap<String, Value>,
+}
+
+impl Scope for RunScope<'_> {
+    fn resolve(&self, reference: &str) -> Result<Value, String> {
+        if let Some(name) = reference.strip_prefix("vars.") {
+            return self.workflow.vars.get(name).cloned().ok_or_else(|| format!("no var `{name}`"));
+        }
+        if let Some(name) = reference.strip_prefix("env.") {
+            return std::env::var(name).map(Value::String).map_err(|_| format!("the environment variable {name} is not set"));
+        }
+        let rest = reference.strip_prefix("steps.").ok_or_else(|| format!("`${{{reference}}}` is not a reference"))?;
+        let mut parts = rest.split('.');
+        let id = parts.next().unwrap_or_default();
+        let mut value = self.outputs.get(id).ok_or_else(|| format!("step `{id}` has no outputs"))?;
+        for key in parts {
+            value = value.get(key).ok_or_else(|| format!("`${{{reference}}}`: step `{id}` has no output `{key}`"))?;
+        }
+        Ok(value.clone())
+    }
+}

@@ -1,0 +1,211 @@
+//! The WebAssembly runtime: one engine, compiled components cached on disk, and a fresh store
+//! per step with a memory cap and a time limit.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Cache, CacheConfig, Config, Engine, Store, UpdateDeadline};
+
+use crate::bindings::StepPre;
+use crate::bindings::types::{Description, StepContext, StepError};
+use crate::gate::{Gate, PlanStop, PlannedChange};
+use crate::plugins::PluginBytes;
+use crate::report::Reporter;
+use crate::state::{LimitExceeded, StepState};
+
+/// How often the engine's epoch advances: the granularity of time limits.
+const TICK: Duration = Duration::from_millis(10);
+
+/// What one step may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The most linear memory, in bytes.
+    pub memory: usize,
+    /// The most time the guest itself may run; time waiting on AWS does not count.
+    pub time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { memory: 128 * 1024 * 1024, time: Duration::from_secs(60) }
+    }
+}
+
+/// The runtime could not be set up, or a plugin could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// The engine or the cache could not be configured.
+    #[error("cannot set up the WebAssembly engine: {0}")]
+    Engine(String),
+    /// The plugin is not a component of the `switchyard:step` world.
+    #[error("{label} is not a usable switchyard plugin: {reason}")]
+    Load {
+        /// The plugin.
+        label: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A step did not come back with a result.
+#[derive(Debug, thiserror::Error)]
+pub enum StepFailure {
+    /// It broke a limit.
+    #[error("the plugin {0}")]
+    Limit(LimitExceeded),
+    /// In plan mode, it reached its first write.
+    #[error("plan: the step would {}", .0.action)]
+    Planned(PlannedChange),
+    /// It trapped: a bug in the plugin (or the host).
+    #[error("the plugin crashed: {message}{}", if stderr.is_empty() { String::new() } else { format!("\nplugin output:\n{stderr}") })]
+    Trap {
+        /// The trap.
+        message: String,
+        /// What the plugin wrote to stderr (a panic message).
+        stderr: String,
+    },
+}
+
+/// The engine, its linker, and the ticker that drives time limits.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<StepState>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime").finish_non_exhaustive()
+    }
+}
+
+/// A compiled plugin, ready to instantiate.
+#[derive(Clone)]
+pub struct Plugin {
+    /// How to name it to a person.
+    pub label: String,
+    /// The component's SHA-256.
+    pub sha256: String,
+    pre: StepPre<StepState>,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin").field("label", &self.label).field("sha256", &self.sha256).finish()
+    }
+}
+
+/// Everything a step runs with.
+#[derive(Debug)]
+pub struct StepRun {
+    /// The step's gate: its grants, mode and AWS clients.
+    pub gate: Gate,
+    /// Where its logs go.
+    pub reporter: Reporter,
+    /// Its limits.
+    pub limits: Limits,
+}
+
+impl Runtime {
+    /// Sets up the engine with a compiled-component cache in `cache_dir` (none: no cache).
+    pub fn new(cache_dir: Option<PathBuf>) -> Result<Self, RuntimeError> {
+        let mut config = Config::new();
+        config.wasm_component_model(true).epoch_interruption(true);
+        if let Some(dir) = cache_dir {
+            let mut cache = CacheConfig::new();
+            cache.with_directory(dir);
+            config.cache(Some(Cache::new(cache).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?));
+        }
+        let engine = Engine::new(&config).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
+        let mut linker = Linker::new(&engine);
+        crate::interfaces::add_to_linker(&mut linker).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
+        spawn_ticker(&engine);
+        Ok(Self { engine, linker })
+    }
+
+    /// Compiles a plugin (or loads it from the cache) and links it.
+    pub fn load(&self, plugin: &PluginBytes) -> Result<Plugin, RuntimeError> {
+        let fail = |reason: String| RuntimeError::Load { label: plugin.label.clone(), reason };
+        let component = Component::new(&self.engine, &plugin.bytes).map_err(|e| fail(format!("{e:#}")))?;
+        let pre = self.linker.instantiate_pre(&component).map_err(|e| fail(format!("{e:#}")))?;
+        let pre = StepPre::new(pre).map_err(|e| fail(format!("it does not export the `switchyard:step/step` world: {e:#}")))?;
+        Ok(Plugin { label: plugin.label.clone(), sha256: plugin.sha256.clone(), pre })
+    }
+
+    /// Asks a plugin to describe itself.
+    pub async fn describe(&self, plugin: &Plugin, run: StepRun) -> Result<Description, StepFailure> {
+        let mut store = self.store("describe".into(), run);
+        let result = async {
+            let step = plugin.pre.instantiate_async(&mut store).await?;
+            step.call_describe(&mut store).await
+        }
+        .await;
+        result.map_err(|e| failure(e, &store))
+    }
+
+    /// Runs a plugin's step in a fresh store.
+    pub async fn run(
+        &self,
+        plugin: &Plugin,
+        context: &StepContext,
+        input: &str,
+        run: StepRun,
+    ) -> Result<Result<String, StepError>, StepFailure> {
+        let mut store = self.store(context.step_id.clone(), run);
+        let result = async {
+            let step = plugin.pre.instantiate_async(&mut store).await?;
+            step.call_run(&mut store, context, input).await
+        }
+        .await;
+        store.data().reporter.finish(&context.step_id);
+        result.map_err(|e| failure(e, &store))
+    }
+
+    fn store(&self, step_id: String, run: StepRun) -> Store<StepState> {
+        let state = StepState::new(step_id, run.gate, run.reporter, run.limits.memory, run.limits.time);
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.memory);
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|cx| {
+            let state = cx.data();
+            if state.guest_time() > state.time_limit {
+                return Err(wasmtime::Error::new(LimitExceeded::Time(state.time_limit)));
+            }
+            Ok(UpdateDeadline::Yield(1))
+        });
+        store
+    }
+}
+
+/// Names why a call into the guest failed.
+fn failure(err: wasmtime::Error, store: &Store<StepState>) -> StepFailure {
+    if let Some(limit) = err.downcast_ref::<LimitExceeded>() {
+        return StepFailure::Limit(match limit {
+            LimitExceeded::Time(d) => LimitExceeded::Time(*d),
+            LimitExceeded::Memory { wanted, limit } => LimitExceeded::Memory { wanted: *wanted, limit: *limit },
+        });
+    }
+    if let Some(PlanStop(change)) = err.downcast_ref::<PlanStop>() {
+        return StepFailure::Planned(change.clone());
+    }
+    StepFailure::Trap { message: format!("{err:#}"), stderr: store.data().stderr_text() }
+}
+
+/// Advances the engine's epoch every [`TICK`] until the engine is dropped.
+fn spawn_ticker(engine: &Engine) {
+    let weak = engine.weak();
+    let spawned = std::thread::Builder::new().name("switchyard-epoch".into()).spawn(move || {
+        while let Some(engine) = weak.upgrade() {
+            engine.increment_epoch();
+            drop(engine);
+            std::thread::sleep(TICK);
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the epoch ticker; time limits will not apply: {e}");
+    }
+}
+
+/// Shared handle to the runtime.
+pub type SharedRuntime = Arc<Runtime>;

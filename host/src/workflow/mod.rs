@@ -1,0 +1,324 @@
+//! Workflow files: TOML, parsed strictly and checked before anything runs.
+//!
+//! ```toml
+//! [workflow]
+//! name = "maintenance-failover"
+//! account = "123456789012"   # optional: refuse to run against another account
+//! region = "us-east-1"       # optional
+//!
+//! [vars]
+//! domain = "www.example.com"
+//!
+//! [[step]]
+//! id = "validate"
+//! plugin = "validate-cert"   # a built-in name, or a path to a .wasm component
+//! with = { certificate = "certs/site.pem", private_key = "certs/site.key", domains = ["${vars.domain}"] }
+//! grants = ["certificates:load"]
+//! ```
+
+pub mod expand;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::gate::{Capability, Grant, Grants};
+use crate::plugins::PluginRef;
+use crate::runtime::Limits;
+use expand::Scope;
+
+/// A workflow file is unusable: which file, which field, and what to do.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {field}: {message}", file.display())]
+pub struct WorkflowError {
+    /// The workflow file.
+    pub file: PathBuf,
+    /// The field at fault, e.g. `step[1].grants[0]`.
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileForm {
+    workflow: HeaderForm,
+    #[serde(default)]
+    vars: BTreeMap<String, toml::Value>,
+    #[serde(default, rename = "step")]
+    steps: Vec<StepForm>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderForm {
+    name: String,
+    account: Option<String>,
+    region: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepForm {
+    id: String,
+    plugin: String,
+    sha256: Option<String>,
+    #[serde(default)]
+    with: toml::Table,
+    #[serde(default)]
+    grants: Vec<String>,
+    limits: Option<LimitsForm>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsForm {
+    memory_mib: Option<u64>,
+    time_seconds: Option<u64>,
+}
+
+/// A checked workflow.
+#[derive(Clone, Debug)]
+pub struct Workflow {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Its name.
+    pub name: String,
+    /// The only account it may run against.
+    pub account: Option<String>,
+    /// The region it runs in.
+    pub region: Option<String>,
+    /// Its `[vars]`, with `${env.…}` expanded.
+    pub vars: BTreeMap<String, Value>,
+    /// Its steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// A checked step.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Its id.
+    pub id: String,
+    /// Its plugin.
+    pub plugin: PluginRef,
+    /// Its input as written; its references are checked, and expanded when it runs.
+    pub with: Value,
+    /// What it was granted.
+    pub grants: Vec<Grant>,
+    /// Its limits.
+    pub limits: Limits,
+}
+
+impl Step {
+    /// Its grants, for its gate.
+    pub fn grant_set(&self) -> Grants {
+        Grants::new(self.grants.clone())
+    }
+}
+
+impl Workflow {
+    /// Reads and checks a workflow file. `env` looks up `${env.X}`.
+    pub fn load(file: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, WorkflowError> {
+        let err = |field: &str, message: String| WorkflowError { file: file.to_owned(), field: field.to_owned(), message };
+        let text = std::fs::read_to_string(file).map_err(|e| err("file", format!("cannot read: {e}")))?;
+        let form: FileForm = toml::from_str(&text).map_err(|e| err(&toml_location(&text, &e), e.message().to_owned()))?;
+        let dir = absolute(file.parent().unwrap_or(Path::new(".")));
+
+        if form.workflow.name.trim().is_empty() {
+            return Err(err("workflow.name", "is empty: name the workflow".into()));
+        }
+        if let Some(account) = &form.workflow.account
+            && (account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(err("workflow.account", format!("`{account}` is not an AWS account id (12 digits, quoted)")));
+        }
+
+        let vars = expand_vars(&form.vars, env).map_err(|(field, message)| err(&field, message))?;
+        let mut ids: Vec<&str> = Vec::new();
+        let mut steps = Vec::new();
+        for (i, s) in form.steps.iter().enumerate() {
+            let at = |field: &str| format!("step[{i}] ({}).{field}", s.id);
+            if s.id.is_empty() || !s.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+                return Err(err(&format!("step[{i}].id"), format!("`{}` is not a step id: use letters, digits, `-` and `_`", s.id)));
+            }
+            if ids.contains(&s.id.as_str()) {
+                return Err(err(&at("id"), format!("`{}` is used by an earlier step: step ids are unique", s.id)));
+            }
+            let plugin = PluginRef::parse(&s.plugin, s.sha256.clone(), &dir);
+            if s.sha256.is_some() && matches!(plugin, PluginRef::Builtin(_)) {
+                return Err(err(&at("sha256"), "pins a file's digest, but `plugin` names a built-in: remove `sha256`".into()));
+            }
+            if let Some(sha) = &s.sha256
+                && (sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()))
+            {
+                return Err(err(&at("sha256"), "is not a SHA-256 (64 hex digits): compute it with `sha256sum FILE`".into()));
+            }
+            let grants = s
+                .grants
+                .iter()
+                .enumerate()
+                .map(|(g, text)| {
+                    let grant: Grant = text.parse().map_err(|e| err(&at(&format!("grants[{g}]")), format!("{e}")))?;
+                    Ok(anchor_path_grant(grant, &dir))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let with = toml_to_json(toml::Value::Table(s.with.clone()));
+            let scope = LoadScope { vars: &vars, env, earlier: &ids };
+            expand::expand_value(&with, &scope, "with").map_err(|(field, message)| err(&at(&field), message))?;
+            let limits = limits(s.limits.as_ref()).map_err(|(field, message)| err(&at(&field), message))?;
+            steps.push(Step { id: s.id.clone(), plugin, with, grants, limits });
+            ids.push(&s.id);
+        }
+        if steps.is_empty() {
+            return Err(err("step", "the workflow has no steps: add a [[step]] table".into()));
+        }
+        Ok(Workflow { file: file.to_owned(), name: form.workflow.name, account: form.workflow.account, region: form.workflow.region, vars, steps })
+    }
+
+    /// The directory relative paths in the workflow are relative to.
+    pub fn dir(&self) -> PathBuf {
+        absolute(self.file.parent().unwrap_or(Path::new(".")))
+    }
+}
+
+/// While loading: checks that vars and env exist and that `steps.<id>` names an earlier step.
+struct LoadScope<'a> {
+    vars: &'a BTreeMap<String, Value>,
+    env: &'a dyn Fn(&str) -> Option<String>,
+    earlier: &'a [&'a str],
+}
+
+impl Scope for LoadScope<'_> {
+    fn resolve(&self, reference: &str) -> Result<Value, String> {
+        if let Some(name) = reference.strip_prefix("vars.") {
+            return self.vars.get(name).cloned().ok_or_else(|| format!("`${{{reference}}}`: no var `{name}` in [vars]"));
+        }
+        if let Some(name) = reference.strip_prefix("env.") {
+            return (self.env)(name).map(Value::String).ok_or_else(|| format!("`${{{reference}}}`: the environment variable {name} is not set"));
+        }
+        if let Some(rest) = reference.strip_prefix("steps.") {
+            let id = rest.split('.').next().unwrap_or_default();
+            if !rest.contains('.') {
+                return Err(format!("`${{{reference}}}` names no output: write `${{steps.{id}.OUTPUT}}`"));
+            }
+            if !self.earlier.contains(&id) {
+                return Err(format!("`${{{reference}}}`: no earlier step has id `{id}` (a step reads only the outputs of steps before it)"));
+            }
+            // Its value is known once that step has run.
+            return Ok(Value::String(String::new()));
+        }
+        Err(format!("`${{{reference}}}`: references start with `vars.`, `env.` or `steps.`"))
+    }
+}
+
+fn expand_vars(vars: &BTreeMap<String, toml::Value>, env: &dyn Fn(&str) -> Option<String>) -> Result<BTreeMap<String, Value>, (String, String)> {
+    let empty = BTreeMap::new();
+    let scope = LoadScope { vars: &empty, env, earlier: &[] };
+    vars.iter()
+        .map(|(k, v)| Ok::<_, (String, String)>((k.clone(), expand::expand_value(&toml_to_json(v.clone()), &scope, &format!("vars.{k}"))?)))
+        .collect()
+}
+
+fn limits(form: Option<&LimitsForm>) -> Result<Limits, (String, String)> {
+    let mut limits = Limits::default();
+    let Some(form) = form else { return Ok(limits) };
+    if let Some(mib) = form.memory_mib {
+        if !(1..=4096).contains(&mib) {
+            return Err(("limits.memory_mib".into(), format!("{mib} is out of range: use 1 to 4096")));
+        }
+        limits.memory = usize::try_from(mib * 1024 * 1024).unwrap_or(usize::MAX);
+    }
+    if let Some(secs) = form.time_seconds {
+        if !(1..=3600).contains(&secs) {
+            return Err(("limits.time_seconds".into(), format!("{secs} is out of range: use 1 to 3600")));
+        }
+        limits.time = Duration::from_secs(secs);
+    }
+    Ok(limits)
+}
+
+/// A `certificates:load` grant's path is relative to the workflow's directory.
+fn anchor_path_grant(grant: Grant, dir: &Path) -> Grant {
+    match (&grant.capability, &grant.resource) {
+        (Capability::CertificatesLoad, Some(pattern)) => {
+            let star = pattern.ends_with('*');
+            let mut anchored = normalise(&dir.join(pattern.trim_end_matches('*'))).display().to_string();
+            if star {
+                if pattern.ends_with("/*") && !anchored.ends_with('/') {
+                    anchored.push('/');
+                }
+                anchored.push('*');
+            }
+            Grant { resource: Some(anchored), ..grant }
+        }
+        _ => grant,
+    }
+}
+
+/// An absolute path without `.` or `..`, worked out lexically.
+pub fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in absolute(path).components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        return path.to_owned();
+    }
+    std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_owned())
+}
+
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+    }
+}
+
+/// `line N, column M` of a TOML error, or `file` when it has no place.
+fn toml_location(text: &str, e: &toml::de::Error) -> String {
+    let Some(span) = e.span() else { return "file".into() };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("line {line}, column {column}")
+}
+
+/// The ids of steps a value refers to with `${steps.<id>.…}`.
+pub fn step_references(value: &Value) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    collect_references(value, &mut ids);
+    ids
+}
+
+fn collect_references(value: &Value, ids: &mut HashSet<String>) {
+    match value {
+        Value::String(s) => {
+            for r in expand::references(s).unwrap_or_default() {
+                if let Some(rest) = r.strip_prefix("steps.") {
+                    ids.insert(rest.split('.').next().unwrap_or_default().to_owned());
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_references(v, ids)),
+        Value::Object(map) => map.values().for_each(|v| collect_references(v, ids)),
+        _ => {}
+    }
+}

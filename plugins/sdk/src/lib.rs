@@ -1,0 +1,101 @@
+//! Write a Switchyard step in Rust.
+//!
+//! A step is a `cdylib` crate built for `wasm32-wasip2`. It implements [`Step`] and names its
+//! type with [`export_step!`]:
+//!
+//! ```ignore
+//! use switchyard_sdk::{export_step, Step, StepContext, Description, StepError};
+//!
+//! struct Hello;
+//! impl Step for Hello {
+//!     fn describe() -> Description { /* … */ }
+//!     fn run(cx: StepContext, input: String) -> Result<String, StepError> { /* … */ }
+//! }
+//! export_step!(Hello);
+//! ```
+//!
+//! The host interfaces are re-exported as modules ([`log`], [`identity`], [`certificates`],
+//! [`distributions`], [`dns`]); every call returns [`Error`] when it fails.
+#![deny(missing_docs)]
+
+#[doc(hidden)]
+pub mod wit {
+    wit_bindgen::generate!({
+        path: "../../wit",
+        world: "switchyard:step/step",
+        pub_export_macro: true,
+        default_bindings_module: "switchyard_sdk::wit",
+        generate_all,
+    });
+}
+
+pub use wit::Guest as Step;
+pub use wit::switchyard::step::types::{
+    AwsError, DeniedError, Description, Error, InvalidInputError, StepContext, StepError,
+};
+pub use wit::switchyard::step::{certificates, distributions, dns, identity, log};
+
+/// Exports a type implementing [`Step`] as the plugin's step.
+#[macro_export]
+macro_rules! export_step {
+    ($ty:ident) => {
+        $crate::wit::export!($ty with_types_in $crate::wit);
+    };
+}
+
+/// Helpers for the JSON that steps take and return.
+pub mod json {
+    use super::StepError;
+    use serde::{Serialize, de::DeserializeOwned};
+
+    /// Parses a step's `with` input, naming the field at fault when it does not fit.
+    pub fn input<T: DeserializeOwned>(input: &str) -> Result<T, StepError> {
+        serde_json::from_str(input).map_err(|e| StepError {
+            code: "invalid-input".into(),
+            message: format!("the step's `with` input does not fit: {e}"),
+            details: None,
+        })
+    }
+
+    /// Serialises a step's output.
+    pub fn output<T: Serialize>(value: &T) -> Result<String, StepError> {
+        serde_json::to_string(value).map_err(|e| StepError {
+            code: "internal".into(),
+            message: format!("cannot serialise the step's output: {e}"),
+            details: None,
+        })
+    }
+}
+
+/// Says what a host error means, for a person.
+pub fn explain(e: &Error) -> String {
+    match e {
+        Error::Denied(d) => match &d.resource {
+            Some(r) => format!("denied: the step needs grant `{}` for `{r}`", d.capability),
+            None => format!("denied: the step needs grant `{}`", d.capability),
+        },
+        Error::InvalidInput(i) => format!("invalid {}: {}", i.field, i.message),
+        Error::NotFound(m) => format!("not found: {m}"),
+        Error::Conflict(m) => format!("conflict: {m}"),
+        Error::Throttled(m) => format!("throttled: {m}"),
+        Error::TimedOut(m) => format!("timed out: {m}"),
+        Error::Aws(a) => format!("{} {}: {}", a.service, a.code, a.message),
+        Error::Internal(m) => format!("host error: {m}"),
+    }
+}
+
+impl From<Error> for StepError {
+    fn from(e: Error) -> Self {
+        let code = match &e {
+            Error::Denied(_) => "denied",
+            Error::InvalidInput(_) => "invalid-input",
+            Error::NotFound(_) => "not-found",
+            Error::Conflict(_) => "conflict",
+            Error::Throttled(_) => "throttled",
+            Error::TimedOut(_) => "timed-out",
+            Error::Aws(_) => "aws",
+            Error::Internal(_) => "internal",
+        };
+        StepError { code: code.into(), message: explain(&e), details: None }
+    }
+}
