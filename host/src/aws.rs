@@ -2,6 +2,9 @@
 
 use aws_config::{BehaviorVersion, Region};
 
+use crate::bindings::identity::CallerIdentity;
+use crate::error::HostError;
+
 /// Where to take credentials and region from, beyond the standard chain.
 #[derive(Clone, Debug, Default)]
 pub struct AwsOptions {
@@ -65,6 +68,15 @@ impl Aws {
             route53: aws_sdk_route53::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
         })
+    }
+
+    /// The identity behind the credentials (STS `GetCallerIdentity`).
+    pub async fn caller(&self) -> Result<CallerIdentity, HostError> {
+        let out = self.sts.get_caller_identity().send().await.map_err(|e| HostError::from_sdk("sts", e))?;
+        match (out.account, out.arn, out.user_id) {
+            (Some(account), Some(arn), Some(user_id)) => Ok(CallerIdentity { account, arn, user_id }),
+            _ => Err(HostError::Internal("sts GetCallerIdentity answered without account, ARN or user id".into())),
+        }
     }
 
     /// The region the clients call.

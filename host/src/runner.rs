@@ -215,7 +215,12 @@ impl Runner {
 
     /// Asks a plugin to describe itself, with no grants.
     pub async fn describe(&self, plugin: &Plugin) -> Result<Description, StepFailure> {
-        let run = StepRun { gate: Gate::new(Grants::default(), Mode::Apply, None), reporter: self.reporter.clone(), limits: Limits::default() };
+        let run = StepRun {
+            gate: Gate::new(Grants::default(), Mode::Apply, None),
+            reporter: self.reporter.clone(),
+            limits: Limits::default(),
+            base_dir: PathBuf::from("/"),
+        };
         self.runtime.describe(plugin, run).await
     }
 
@@ -223,7 +228,7 @@ impl Runner {
     /// account and ARN.
     pub async fn check_account(&self, workflow: &Workflow) -> Result<(String, String), PrepareError> {
         let Some(aws) = &self.aws else { return Ok((String::new(), String::new())) };
-        let caller = crate::interfaces::caller(aws).await.map_err(PrepareError::Identity)?;
+        let caller = aws.caller().await.map_err(PrepareError::Identity)?;
         if let Some(pinned) = &workflow.account
             && *pinned != caller.account
         {
@@ -280,7 +285,12 @@ impl Runner {
             }
         };
         let context = StepContext { step_id: step.id.clone(), workflow: workflow.name.clone(), region: region.to_owned() };
-        let run = StepRun { gate: Gate::new(step.grant_set(), mode, self.aws.clone()), reporter: self.reporter.clone(), limits: step.limits };
+        let run = StepRun {
+            gate: Gate::new(step.grant_set(), mode, self.aws.clone()),
+            reporter: self.reporter.clone(),
+            limits: step.limits,
+            base_dir: workflow.dir(),
+        };
         let result = self.runtime.run(&prepared.plugin, &context, &input.to_string(), run).await;
         report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match result {

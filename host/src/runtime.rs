@@ -105,6 +105,8 @@ pub struct StepRun {
     pub reporter: Reporter,
     /// Its limits.
     pub limits: Limits,
+    /// The directory relative file paths are relative to (the workflow's).
+    pub base_dir: PathBuf,
 }
 
 impl Runtime {
@@ -163,7 +165,7 @@ impl Runtime {
     }
 
     fn store(&self, step_id: String, run: StepRun) -> Store<StepState> {
-        let state = StepState::new(step_id, run.gate, run.reporter, run.limits.memory, run.limits.time);
+        let state = StepState::new(step_id, run);
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.memory);
         store.set_epoch_deadline(1);

@@ -1,5 +1,6 @@
 //! The state of one step's store: its gate, its resources, its limits and its log.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use wasmtime::component::ResourceTable;
@@ -9,6 +10,7 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::gate::Gate;
 use crate::report::Reporter;
+use crate::runtime::StepRun;
 
 /// The most of a guest's stderr kept to explain a trap (a Rust panic message goes there).
 const STDERR_KEPT: usize = 64 * 1024;
@@ -55,23 +57,25 @@ pub struct StepState {
     pub(crate) time_limit: Duration,
     pub(crate) started: Instant,
     pub(crate) stderr: MemoryOutputPipe,
+    pub(crate) base_dir: PathBuf,
     wasi: WasiCtx,
 }
 
 impl StepState {
     /// The state for step `step_id`, with its gate, limits and log.
-    pub(crate) fn new(step_id: String, gate: Gate, reporter: Reporter, memory: usize, time_limit: Duration) -> Self {
+    pub(crate) fn new(step_id: String, run: StepRun) -> Self {
         let stderr = MemoryOutputPipe::new(STDERR_KEPT);
         // No environment, arguments, files, network or stdin: a plugin reaches the world only
         // through the switchyard interfaces. Stderr is kept to explain a panic.
         let wasi = wasmtime_wasi::WasiCtxBuilder::new().stderr(stderr.clone()).build();
         Self {
             step_id,
-            gate,
+            gate: run.gate,
             table: ResourceTable::new(),
-            reporter,
-            memory: MemoryCap(memory),
-            time_limit,
+            reporter: run.reporter,
+            memory: MemoryCap(run.limits.memory),
+            time_limit: run.limits.time,
+            base_dir: run.base_dir,
             started: Instant::now(),
             stderr,
             wasi,

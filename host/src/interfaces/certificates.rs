@@ -12,6 +12,7 @@ use crate::certs::{Bundle, fingerprint};
 use crate::error::HostError;
 use crate::gate::{Call, Capability};
 use crate::state::StepState;
+use crate::workflow::normalise;
 
 impl HostBundle for StepState {
     async fn facts(&mut self, bundle: Resource<Bundle>) -> wasmtime::Result<BundleFacts> {
@@ -31,6 +32,13 @@ impl HostBundle for StepState {
 
 impl Host for StepState {
     async fn load(&mut self, source: BundleSource) -> Result<Resource<Bundle>, HostError> {
+        // Relative paths are relative to the workflow; grants are checked on the resolved path.
+        let resolve = |path: &str| normalise(&self.base_dir.join(path)).display().to_string();
+        let source = BundleSource {
+            certificate: resolve(&source.certificate),
+            private_key: resolve(&source.private_key),
+            chain: source.chain.as_deref().map(resolve),
+        };
         for path in [Some(&source.certificate), Some(&source.private_key), source.chain.as_ref()].into_iter().flatten() {
             self.gate.check(Call::new(Capability::CertificatesLoad, "read a certificate file").on(path))?;
         }

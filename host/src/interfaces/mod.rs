@@ -13,7 +13,6 @@ use wasmtime::component::{HasSelf, Linker};
 
 use crate::bindings::Step;
 use crate::state::StepState;
-pub(crate) use identity::caller;
 
 /// Adds WASI (with nothing granted) and every switchyard interface to `linker`.
 pub(crate) fn add_to_linker(linker: &mut Linker<StepState>) -> wasmtime::Result<()> {

@@ -1,0 +1,167 @@
+//! The subcommands, one module each, and what they share.
+
+mod apply;
+mod plan;
+mod plugins;
+mod run;
+mod validate;
+mod whoami;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use switchyard::aws::{Aws, AwsOptions, AwsSetupError};
+use switchyard::report::Reporter;
+use switchyard::runner::{PrepareError, Runner};
+use switchyard::runtime::Runtime;
+use switchyard::workflow::{Workflow, WorkflowError};
+
+/// Exit code: a step or a validation failed.
+pub const FAILED: u8 = 1;
+/// Exit code: bad usage or a bad workflow file; nothing ran.
+pub const USAGE: u8 = 2;
+
+/// Plans and applies AWS certificate and failover workflows made of sandboxed WebAssembly steps.
+///
+/// Exit codes: 0 success, 1 a step or validation failed, 2 usage or workflow-file error.
+#[derive(Debug, Parser)]
+#[command(name = "switchyard", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// The AWS profile to use (default: the standard chain: environment, profile, SSO, instance role).
+    #[arg(long, global = true, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// The AWS region (overrides the environment and profile; must agree with the workflow's).
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// How to print results: for people, or one JSON document on standard output.
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    pub output: Output,
+    /// More detail on standard error (-v, -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// For people.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what a workflow would change, changing nothing.
+    Plan(plan::Plan),
+    /// Run a workflow.
+    Apply(apply::Apply),
+    /// Show which AWS account and identity the credentials belong to.
+    Whoami(whoami::Whoami),
+    /// List or inspect plugins.
+    #[command(subcommand)]
+    Plugins(plugins::Plugins),
+    /// Check a certificate, its key and chain before uploading them (offline).
+    Validate(validate::Validate),
+}
+
+impl Command {
+    pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
+        match self {
+            Command::Plan(c) => c.execute(global).await,
+            Command::Apply(c) => c.execute(global).await,
+            Command::Whoami(c) => c.execute(global).await,
+            Command::Plugins(c) => c.execute(global).await,
+            Command::Validate(c) => c.execute(global).await,
+        }
+    }
+}
+
+impl Global {
+    pub fn init_tracing(&self) {
+        let level = match self.verbose {
+            0 => "warn",
+            1 => "info",
+            _ => "debug",
+        };
+        let filter = tracing_subscriber::EnvFilter::try_from_env("SWITCHYARD_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("switchyard={level}")));
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    }
+
+    pub fn reporter(&self) -> Reporter {
+        Reporter::new(match self.verbose {
+            0 => tracing::Level::INFO,
+            1 => tracing::Level::DEBUG,
+            _ => tracing::Level::TRACE,
+        })
+    }
+
+    /// Resolves credentials and region. A workflow's region must agree with `--region`.
+    pub async fn aws(&self, workflow_region: Option<&str>) -> anyhow::Result<Arc<Aws>> {
+        if let (Some(flag), Some(pinned)) = (&self.region, workflow_region)
+            && flag != pinned
+        {
+            return Err(UsageError(format!("--region {flag} disagrees with the workflow's region {pinned}: drop --region or change the workflow")).into());
+        }
+        let options = AwsOptions { profile: self.profile.clone(), region: self.region.clone().or(workflow_region.map(str::to_owned)) };
+        Ok(Arc::new(Aws::load(&options).await?))
+    }
+
+    pub fn runner(&self, aws: Option<Arc<Aws>>) -> anyhow::Result<Runner> {
+        let runtime = Runtime::new(cache_dir()).context("cannot start the plugin runtime")?;
+        Ok(Runner::new(runtime, aws, self.reporter()))
+    }
+
+    /// Prints `value` as JSON, or `human` for people.
+    pub fn print<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) -> anyhow::Result<()> {
+        match self.output {
+            Output::Json => println!("{}", serde_json::to_string_pretty(value)?),
+            Output::Human => print!("{}", human()),
+        }
+        Ok(())
+    }
+}
+
+/// A usage error found after parsing.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Loads a workflow file, with the process environment for `${env.…}`.
+pub fn load_workflow(file: &Path) -> Result<Workflow, WorkflowError> {
+    Workflow::load(file, &|name| std::env::var(name).ok())
+}
+
+/// Where compiled plugins are cached: `SWITCHYARD_CACHE_DIR`, else the user's cache directory.
+fn cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SWITCHYARD_CACHE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("switchyard").join("components"))
+}
+
+/// The exit code for an error: usage and workflow-file errors are 2, the rest 1.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if let Some(validate::Failed(code, _)) = err.downcast_ref() {
+        return *code;
+    }
+    let usage = err.downcast_ref::<WorkflowError>().is_some()
+        || err.downcast_ref::<UsageError>().is_some()
+        || err.downcast_ref::<AwsSetupError>().is_some()
+        || err.downcast_ref::<PrepareError>().is_some_and(|e| !matches!(e, PrepareError::Identity(_)));
+    if usage { USAGE } else { FAILED }
+}
