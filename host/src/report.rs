@@ -12,7 +12,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub struct Reporter(Arc<Inner>);
 
 struct Inner {
-    level: tracing::Level,
+    level: Option<tracing::Level>,
     bars: Option<MultiProgress>,
     active: Mutex<HashMap<String, ProgressBar>>,
 }
@@ -24,15 +24,16 @@ impl std::fmt::Debug for Reporter {
 }
 
 impl Reporter {
-    /// Shows lines at `level` and above; draws progress bars only when stderr is a terminal.
-    pub fn new(level: tracing::Level) -> Self {
+    /// Shows lines at `level` and above (none: nothing at all); draws progress bars only when
+    /// stderr is a terminal.
+    pub fn new(level: Option<tracing::Level>) -> Self {
         let bars = std::io::stderr().is_terminal().then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
         Self(Arc::new(Inner { level, bars, active: Mutex::new(HashMap::new()) }))
     }
 
     /// Writes a log line of step `step`.
     pub fn log(&self, step: &str, level: tracing::Level, message: &str) {
-        if level > self.0.level {
+        if self.0.level.is_none_or(|shown| level > shown) {
             return;
         }
         let line = format!("[{step}] {}{message}", prefix(level));
@@ -44,6 +45,9 @@ impl Reporter {
 
     /// Updates the progress of step `step`: a bar on a terminal, else a log line.
     pub fn progress(&self, step: &str, message: &str, done: u64, total: u64) {
+        if self.0.level.is_none() {
+            return;
+        }
         let Some(bars) = &self.0.bars else {
             let of = if total > 0 { format!(" ({done}/{total})") } else { String::new() };
             return self.log(step, tracing::Level::INFO, &format!("{message}{of}"));

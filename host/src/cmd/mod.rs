@@ -102,11 +102,11 @@ impl Global {
     }
 
     pub fn reporter(&self) -> Reporter {
-        Reporter::new(match self.verbose {
+        Reporter::new(Some(match self.verbose {
             0 => tracing::Level::INFO,
             1 => tracing::Level::DEBUG,
             _ => tracing::Level::TRACE,
-        })
+        }))
     }
 
     /// Resolves credentials and region. A workflow's region must agree with `--region`.
@@ -120,9 +120,9 @@ impl Global {
         Ok(Arc::new(Aws::load(&options).await?))
     }
 
-    pub fn runner(&self, aws: Option<Arc<Aws>>) -> anyhow::Result<Runner> {
+    pub fn runner(&self, aws: Option<Arc<Aws>>, reporter: Reporter) -> anyhow::Result<Runner> {
         let runtime = Runtime::new(cache_dir()).context("cannot start the plugin runtime")?;
-        Ok(Runner::new(runtime, aws, self.reporter()))
+        Ok(Runner::new(runtime, aws, reporter))
     }
 
     /// Prints `value` as JSON, or `human` for people.

@@ -14,7 +14,7 @@ use super::{FAILED, Global, load_workflow};
 pub async fn run_workflow(global: &Global, file: &Path, mode: Mode) -> anyhow::Result<ExitCode> {
     let workflow = load_workflow(file)?;
     let aws = global.aws(workflow.region.as_deref()).await?;
-    let runner = global.runner(Some(aws))?;
+    let runner = global.runner(Some(aws), global.reporter())?;
     let steps = runner.prepare(&workflow).await?;
     let (account, _arn) = runner.check_account(&workflow).await?;
     let report = runner.execute(&workflow, &steps, account, mode).await;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 use switchyard::gate::{Capability, Grant, Mode};
 use switchyard::plugins::PluginRef;
+use switchyard::report::Reporter;
 use switchyard::runner::Status;
 use switchyard::runtime::Limits;
 use switchyard::workflow::{Step, Workflow, normalise};
@@ -61,7 +62,9 @@ impl Validate {
             limits: Limits::default(),
         };
         let workflow = Workflow { file: cwd.join("validate"), name: "validate".into(), account: None, region: None, vars: Default::default(), steps: vec![step] };
-        let runner = global.runner(None)?;
+        // The report is the output: plugin log lines only with -v.
+        let reporter = if global.verbose > 0 { global.reporter() } else { Reporter::new(None) };
+        let runner = global.runner(None, reporter)?;
         let steps = runner.prepare(&workflow).await?;
         let report = runner.execute(&workflow, &steps, String::new(), Mode::Apply).await;
         let step = report.steps.into_iter().next().ok_or_else(|| anyhow::anyhow!("validate-cert did not run"))?;

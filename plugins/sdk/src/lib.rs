@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 #[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
 pub mod wit {
     wit_bindgen::generate!({
         path: "../../wit",

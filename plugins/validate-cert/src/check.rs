@@ -250,7 +250,7 @@ fn validity(input: &Input, leaf: &CertificateFacts, now: i64, out: &mut Vec<Find
                 date::rfc3339(leaf.not_after)
             ),
         ));
-    } else if leaf.not_after - now < i64::from(input.min_days) * DAY {
+    } else if leaf.not_after.saturating_sub(now) < i64::from(input.min_days) * DAY {
         let left = date::days_between(now, leaf.not_after);
         let left = if left > 0 {
             format!("in {}", count(left, "day"))

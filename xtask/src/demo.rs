@@ -1,0 +1,78 @@
+//! `cargo xtask demo`: the emulator, `whoami`, and `validate` on a certificate made here.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::Context;
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use time::{Duration, OffsetDateTime};
+
+use crate::emulator::Emulator;
+use crate::{cargo, root, run_cmd};
+
+/// Runs the demo.
+pub fn run() -> anyhow::Result<()> {
+    run_cmd(cargo().args(["build", "--quiet", "-p", "switchyard"]))?;
+    let dir = root().join("target/demo");
+    fs::create_dir_all(&dir)?;
+    sample_certificate(&dir)?;
+
+    let emulator = Emulator::start()?;
+    println!("emulator: {}\n", emulator.endpoint);
+    let switchyard = |args: &[&str]| {
+        let mut cmd = Command::new(root().join("target/debug/switchyard"));
+        cmd.args(args)
+            .current_dir(&dir)
+            .env("AWS_ENDPOINT_URL", &emulator.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "demo")
+            .env("AWS_SECRET_ACCESS_KEY", "demo")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env_remove("AWS_PROFILE");
+        cmd
+    };
+    println!("$ switchyard whoami");
+    run_cmd(&mut switchyard(&["whoami"]))?;
+    println!("\n$ switchyard validate --cert site.pem --key site.key --chain chain.pem --domain www.example.com --domain example.com");
+    run_cmd(&mut switchyard(&["validate", "--cert", "site.pem", "--key", "site.key", "--chain", "chain.pem", "--domain", "www.example.com", "--domain", "example.com"]))?;
+    println!("\n$ switchyard validate --cert site.pem --key site.key --domain shop.example.org   (expected to fail)");
+    let status = switchyard(&["validate", "--cert", "site.pem", "--key", "site.key", "--domain", "shop.example.org"]).status()?;
+    println!("exit code {}", status.code().unwrap_or(-1));
+    Ok(())
+}
+
+/// A CA, an intermediate and a leaf for example.com, written to `dir`.
+fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
+    let now = OffsetDateTime::now_utc();
+    let ca_key = KeyPair::generate()?;
+    let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    ca.distinguished_name.push(DnType::CommonName, "Switchyard Demo Root CA");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.not_before = now - Duration::days(1);
+    ca.not_after = now + Duration::days(3650);
+    let ca_issuer = Issuer::new(ca, ca_key);
+
+    let int_key = KeyPair::generate()?;
+    let mut int = CertificateParams::new(Vec::<String>::new())?;
+    int.distinguished_name.push(DnType::CommonName, "Switchyard Demo Intermediate CA");
+    int.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    int.not_before = now - Duration::days(1);
+    int.not_after = now + Duration::days(1825);
+    let int_cert = int.signed_by(&int_key, &ca_issuer)?;
+    let int_issuer = Issuer::new(int, int_key);
+
+    let leaf_key = KeyPair::generate()?;
+    let mut leaf = CertificateParams::new(vec!["www.example.com".to_owned(), "example.com".to_owned()])?;
+    leaf.distinguished_name.push(DnType::CommonName, "www.example.com");
+    leaf.not_before = now - Duration::days(1);
+    leaf.not_after = now + Duration::days(90);
+    let leaf_cert = leaf.signed_by(&leaf_key, &int_issuer)?;
+
+    fs::write(dir.join("site.pem"), leaf_cert.pem())?;
+    fs::write(dir.join("site.key"), leaf_key.serialize_pem()).context("cannot write the sample key")?;
+    fs::write(dir.join("chain.pem"), int_cert.pem())?;
+    Ok(())
+}
