@@ -169,14 +169,13 @@ pub struct RunReport {
 #[derive(Debug)]
 pub struct Runner {
     runtime: Runtime,
-    aws: Option<Arc<Aws>>,
     reporter: Reporter,
 }
 
 impl Runner {
-    /// A runner calling AWS through `aws` (none: steps that call AWS fail).
-    pub fn new(runtime: Runtime, aws: Option<Arc<Aws>>, reporter: Reporter) -> Self {
-        Self { runtime, aws, reporter }
+    /// A runner with `runtime`, showing plugin logs through `reporter`.
+    pub fn new(runtime: Runtime, reporter: Reporter) -> Self {
+        Self { runtime, reporter }
     }
 
     /// The runtime.
@@ -226,8 +225,7 @@ impl Runner {
 
     /// Checks that the credentials belong to the account the workflow pins, and returns the
     /// account and ARN.
-    pub async fn check_account(&self, workflow: &Workflow) -> Result<(String, String), PrepareError> {
-        let Some(aws) = &self.aws else { return Ok((String::new(), String::new())) };
+    pub async fn check_account(&self, workflow: &Workflow, aws: &Aws) -> Result<(String, String), PrepareError> {
         let caller = aws.caller().await.map_err(PrepareError::Identity)?;
         if let Some(pinned) = &workflow.account
             && *pinned != caller.account
@@ -237,10 +235,11 @@ impl Runner {
         Ok((caller.account, caller.arn))
     }
 
-    /// Runs prepared steps in order. In [`Mode::Plan`] nothing is written: a step stops at its
-    /// first write, which is reported, and steps that need its outputs do not run.
-    pub async fn execute(&self, workflow: &Workflow, steps: &[PreparedStep], account: String, mode: Mode) -> RunReport {
-        let region = self.aws.as_deref().map_or_else(String::new, |a| a.region().to_owned());
+    /// Runs prepared steps in order, calling AWS through `aws` (none: calls to AWS fail). In
+    /// [`Mode::Plan`] nothing is written: a step stops at its first write, which is reported,
+    /// and steps that need its outputs do not run.
+    pub async fn execute(&self, workflow: &Workflow, steps: &[PreparedStep], aws: Option<Arc<Aws>>, account: String, mode: Mode) -> RunReport {
+        let region = aws.as_deref().map_or_else(String::new, |a| a.region().to_owned());
         let mut outputs: BTreeMap<String, Value> = BTreeMap::new();
         let mut reports: Vec<StepReport> = Vec::new();
         let mut stopped: Option<String> = None;
@@ -257,7 +256,7 @@ impl Runner {
                 reports.push(not_run(format!("needs outputs of {} that are known only after apply", list(&waits_on))));
                 continue;
             }
-            let report = self.run_step(workflow, prepared, &outputs, &plugin, &region, mode).await;
+            let report = self.run_step(workflow, prepared, &outputs, &plugin, aws.clone(), mode).await;
             match report.status {
                 Status::Succeeded => {
                     outputs.insert(step.id.clone(), report.outputs.clone().unwrap_or(Value::Null));
@@ -271,7 +270,7 @@ impl Runner {
         RunReport { workflow: workflow.name.clone(), mode: if mode == Mode::Plan { "plan" } else { "apply" }, account, region, ok, steps: reports }
     }
 
-    async fn run_step(&self, workflow: &Workflow, prepared: &PreparedStep, outputs: &BTreeMap<String, Value>, plugin: &str, region: &str, mode: Mode) -> StepReport {
+    async fn run_step(&self, workflow: &Workflow, prepared: &PreparedStep, outputs: &BTreeMap<String, Value>, plugin: &str, aws: Option<Arc<Aws>>, mode: Mode) -> StepReport {
         let step = &prepared.step;
         let started = Instant::now();
         let mut report = StepReport { id: step.id.clone(), plugin: plugin.to_owned(), status: Status::Failed, duration_ms: 0, outputs: None, failure: None, planned: None, reason: None };
@@ -284,9 +283,10 @@ impl Runner {
                 return report;
             }
         };
-        let context = StepContext { step_id: step.id.clone(), workflow: workflow.name.clone(), region: region.to_owned() };
+        let region = aws.as_deref().map_or_else(String::new, |a| a.region().to_owned());
+        let context = StepContext { step_id: step.id.clone(), workflow: workflow.name.clone(), region };
         let run = StepRun {
-            gate: Gate::new(step.grant_set(), mode, self.aws.clone()),
+            gate: Gate::new(step.grant_set(), mode, aws),
             reporter: self.reporter.clone(),
             limits: step.limits,
             base_dir: workflow.dir(),

@@ -1,1 +1,10 @@
+//! The end-to-end suite: the real `switchyard` binary, real plugins, and AWS emulated by moto
+//! server with its fidelity layer (`emulator/`). One binary, so it links once.
 
+mod support;
+
+mod emulator;
+mod sandbox;
+mod validate;
+mod whoami;
+mod workflow_errors;

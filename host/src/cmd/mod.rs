@@ -78,6 +78,16 @@ pub enum Command {
     Validate(validate::Validate),
 }
 
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}
+
 impl Command {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
         match self {
@@ -120,9 +130,9 @@ impl Global {
         Ok(Arc::new(Aws::load(&options).await?))
     }
 
-    pub fn runner(&self, aws: Option<Arc<Aws>>, reporter: Reporter) -> anyhow::Result<Runner> {
+    pub fn runner(&self, reporter: Reporter) -> anyhow::Result<Runner> {
         let runtime = Runtime::new(cache_dir()).context("cannot start the plugin runtime")?;
-        Ok(Runner::new(runtime, aws, reporter))
+        Ok(Runner::new(runtime, reporter))
     }
 
     /// Prints `value` as JSON, or `human` for people.

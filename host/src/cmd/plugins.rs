@@ -35,7 +35,7 @@ struct Info {
 
 impl Plugins {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
-        let runner = global.runner(None, global.reporter())?;
+        let runner = global.runner(global.reporter())?;
         let refs: Vec<PluginRef> = match &self {
             Plugins::List => builtin_names().into_iter().map(|n| PluginRef::Builtin(n.to_owned())).collect(),
             Plugins::Inspect { plugin } => vec![PluginRef::parse(plugin, None, &std::env::current_dir()?)],

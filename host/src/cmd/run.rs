@@ -13,11 +13,11 @@ use super::{FAILED, Global, load_workflow};
 /// Runs the workflow in `file` in `mode` and prints its report.
 pub async fn run_workflow(global: &Global, file: &Path, mode: Mode) -> anyhow::Result<ExitCode> {
     let workflow = load_workflow(file)?;
-    let aws = global.aws(workflow.region.as_deref()).await?;
-    let runner = global.runner(Some(aws), global.reporter())?;
+    let runner = global.runner(global.reporter())?;
     let steps = runner.prepare(&workflow).await?;
-    let (account, _arn) = runner.check_account(&workflow).await?;
-    let report = runner.execute(&workflow, &steps, account, mode).await;
+    let aws = global.aws(workflow.region.as_deref()).await?;
+    let (account, _arn) = runner.check_account(&workflow, &aws).await?;
+    let report = runner.execute(&workflow, &steps, Some(aws), account, mode).await;
     global.print(&report, || human(&report))?;
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(FAILED) })
 }

@@ -64,9 +64,9 @@ impl Validate {
         let workflow = Workflow { file: cwd.join("validate"), name: "validate".into(), account: None, region: None, vars: Default::default(), steps: vec![step] };
         // The report is the output: plugin log lines only with -v.
         let reporter = if global.verbose > 0 { global.reporter() } else { Reporter::new(None) };
-        let runner = global.runner(None, reporter)?;
+        let runner = global.runner(reporter)?;
         let steps = runner.prepare(&workflow).await?;
-        let report = runner.execute(&workflow, &steps, String::new(), Mode::Apply).await;
+        let report = runner.execute(&workflow, &steps, None, String::new(), Mode::Apply).await;
         let step = report.steps.into_iter().next().ok_or_else(|| anyhow::anyhow!("validate-cert did not run"))?;
         let validation = match (step.status, step.outputs, step.failure) {
             (Status::Succeeded, Some(outputs), _) => outputs,

@@ -1,0 +1,78 @@
+//! Plugins that misbehave are stopped by the host and reported by name; one that calls what it
+//! was not granted gets `denied` as a value.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::{Emulator, Run, guests, workflow};
+
+/// Applies a one-step workflow running the `misbehave` guest with `action`.
+fn misbehave(emulator: &Emulator, action: &str, limits: &str) -> Run {
+    let (dir, file) = workflow(&format!(
+        "[workflow]\nname = \"sandbox\"\n\n[[step]]\nid = \"bad\"\nplugin = \"{}\"\nwith = {{ action = \"{action}\" }}\n{limits}\n",
+        guests::MISBEHAVE
+    ));
+    let run = emulator.switchyard().run(["apply", "--output", "json", file.to_str().expect("utf-8")]);
+    drop(dir);
+    run
+}
+
+fn failure(run: &Run) -> (String, String) {
+    let json = run.json();
+    let step = &json["steps"][0];
+    assert_eq!(step["status"], "failed", "{run:?}");
+    (step["failure"]["code"].as_str().unwrap_or_default().to_owned(), step["failure"]["message"].as_str().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn a_trap_is_reported_with_the_plugins_panic_message() {
+    let emulator = Emulator::start();
+    let run = misbehave(&emulator, "trap", "");
+    assert_eq!(run.code, 1, "{run:?}");
+    let (code, message) = failure(&run);
+    assert_eq!(code, "crash");
+    assert!(message.contains("misbehave: deliberate trap"), "{message}");
+}
+
+#[test]
+fn an_endless_loop_is_stopped_by_the_time_limit() {
+    let emulator = Emulator::start();
+    let started = Instant::now();
+    let run = misbehave(&emulator, "loop", "limits = { time_seconds = 1 }");
+    assert!(started.elapsed() < Duration::from_secs(30), "stopped promptly");
+    assert_eq!(run.code, 1, "{run:?}");
+    let (code, message) = failure(&run);
+    assert_eq!(code, "limit");
+    assert!(message.contains("time limit of 1s"), "{message}");
+}
+
+#[test]
+fn growing_past_the_memory_cap_is_stopped() {
+    let emulator = Emulator::start();
+    let run = misbehave(&emulator, "alloc", "limits = { memory_mib = 32 }");
+    assert_eq!(run.code, 1, "{run:?}");
+    let (code, message) = failure(&run);
+    assert_eq!(code, "limit");
+    assert!(message.contains("over its limit of 33554432 bytes"), "{message}");
+}
+
+#[test]
+fn a_call_not_granted_is_denied_as_a_value_and_never_reaches_aws() {
+    let emulator = Emulator::start();
+    let run = misbehave(&emulator, "call-iam", "");
+    assert_eq!(run.code, 0, "{run:?}");
+    let outputs = &run.json()["steps"][0]["outputs"];
+    assert_eq!(outputs["code"], "denied", "{run:?}");
+    assert_eq!(outputs["capability"], "iam:read", "{run:?}");
+    let iam: Vec<Value> = emulator.requests().into_iter().filter(|r| r["service"] == "iam").collect();
+    assert_eq!(iam, Vec::<Value>::new(), "no IAM request was sent");
+}
+
+#[test]
+fn the_same_call_granted_goes_through() {
+    let emulator = Emulator::start();
+    let run = misbehave(&emulator, "call-iam", "grants = [\"iam:read\"]");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.json()["steps"][0]["outputs"]["certificates"], 0, "{run:?}");
+}
