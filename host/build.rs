@@ -12,7 +12,10 @@ const TARGET: &str = "wasm32-wasip2";
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let root = manifest_dir.parent().expect("host/ is inside the workspace").to_path_buf();
+    let root = manifest_dir
+        .parent()
+        .expect("host/ is inside the workspace")
+        .to_path_buf();
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     for dir in ["wit", "plugins", "tests/guests"] {
         println!("cargo:rerun-if-changed={}", root.join(dir).display());
@@ -24,18 +27,46 @@ fn main() {
 
     let target_dir = out_dir.join("wasm");
     let mut cargo = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cargo.current_dir(&root).args(["build", "--quiet", "--target", TARGET, "--profile", "plugin", "--target-dir"]).arg(&target_dir);
+    cargo
+        .current_dir(&root)
+        .args([
+            "build",
+            "--quiet",
+            "--target",
+            TARGET,
+            "--profile",
+            "plugin",
+            "--target-dir",
+        ])
+        .arg(&target_dir);
     for name in builtins.iter().chain(&guests) {
         cargo.args(["-p", name]);
     }
-    for var in ["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET", "CARGO_PROFILE_RELEASE_DEBUG", "RUSTC_WORKSPACE_WRAPPER", "RUSTC_WRAPPER"] {
+    for var in [
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "CARGO_PROFILE_RELEASE_DEBUG",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "RUSTC_WRAPPER",
+    ] {
         cargo.env_remove(var);
     }
     let status = cargo.status().expect("cannot run cargo for the plugins");
-    assert!(status.success(), "building the plugins for {TARGET} failed (see the errors above)");
+    assert!(
+        status.success(),
+        "building the plugins for {TARGET} failed (see the errors above)"
+    );
 
-    let wasm = |name: &str| target_dir.join(TARGET).join("plugin").join(format!("{}.wasm", name.replace('-', "_")));
-    let mut code = String::from("/// The built-in plugins: name and component bytes.\npub const BUILTIN: &[(&str, &[u8])] = &[\n");
+    let wasm = |name: &str| {
+        target_dir
+            .join(TARGET)
+            .join("plugin")
+            .join(format!("{}.wasm", name.replace('-', "_")))
+    };
+    let mut code =
+        String::from("/// The built-in plugins: name and component bytes.\npub const BUILTIN: &[(&str, &[u8])] = &[\n");
     for name in &builtins {
         code.push_str(&format!("    ({name:?}, include_bytes!({:?})),\n", wasm(name)));
     }
@@ -44,7 +75,11 @@ fn main() {
 
     let mut code = String::from("// Paths of the test guests, for the end-to-end tests.\n");
     for name in &guests {
-        code.push_str(&format!("pub const {}: &str = {:?};\n", name.to_uppercase().replace('-', "_"), wasm(name)));
+        code.push_str(&format!(
+            "pub const {}: &str = {:?};\n",
+            name.to_uppercase().replace('-', "_"),
+            wasm(name)
+        ));
     }
     fs::write(out_dir.join("guests.rs"), code).expect("cannot write guests.rs");
 }
@@ -57,7 +92,9 @@ fn guest_crates(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(|path| {
             let manifest = fs::read_to_string(path.join("Cargo.toml")).ok()?;
-            manifest.contains("cdylib").then(|| path.file_name()?.to_str().map(str::to_owned))?
+            manifest
+                .contains("cdylib")
+                .then(|| path.file_name()?.to_str().map(str::to_owned))?
         })
         .collect();
     names.sort();
@@ -66,7 +103,10 @@ fn guest_crates(dir: &Path) -> Vec<String> {
 
 fn check_target_installed() {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let sysroot = Command::new(rustc).args(["--print", "sysroot"]).output().expect("cannot run rustc");
+    let sysroot = Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .expect("cannot run rustc");
     let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
     if !sysroot.join("lib/rustlib").join(TARGET).exists() {
         panic!("the Rust target {TARGET} is not installed: run `cargo xtask setup` (or `rustup target add {TARGET}`)");

@@ -42,7 +42,9 @@ pub struct Aws {
 
 impl std::fmt::Debug for Aws {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Aws").field("region", &self.region).finish_non_exhaustive()
+        f.debug_struct("Aws")
+            .field("region", &self.region)
+            .finish_non_exhaustive()
     }
 }
 
@@ -72,10 +74,17 @@ impl Aws {
 
     /// The identity behind the credentials (STS `GetCallerIdentity`).
     pub async fn caller(&self) -> Result<CallerIdentity, HostError> {
-        let out = self.sts.get_caller_identity().send().await.map_err(|e| HostError::from_sdk("sts", e))?;
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| HostError::from_sdk("sts", e))?;
         match (out.account, out.arn, out.user_id) {
             (Some(account), Some(arn), Some(user_id)) => Ok(CallerIdentity { account, arn, user_id }),
-            _ => Err(HostError::Internal("sts GetCallerIdentity answered without account, ARN or user id".into())),
+            _ => Err(HostError::Internal(
+                "sts GetCallerIdentity answered without account, ARN or user id".into(),
+            )),
         }
     }
 

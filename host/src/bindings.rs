@@ -14,4 +14,4 @@ wasmtime::component::bindgen!({
     },
 });
 
-pub use switchyard::step::{certificates, distributions, dns, identity, log, types};
+pub use self::switchyard::step::{certificates, distributions, dns, identity, log, types};

@@ -68,7 +68,11 @@ fn grant_text(capability: &str, resource: Option<&str>) -> String {
 impl HostError {
     /// An [`HostError::InvalidInput`].
     pub fn invalid(field: impl Into<String>, reason: &'static str, message: impl Into<String>) -> Self {
-        Self::InvalidInput { field: field.into(), reason, message: message.into() }
+        Self::InvalidInput {
+            field: field.into(),
+            reason,
+            message: message.into(),
+        }
     }
 
     /// Maps an AWS SDK error of `service` into a host error by its AWS error code.
@@ -93,14 +97,29 @@ impl HostError {
         let request_id = service_err.meta().extra("aws_request_id").map(str::to_owned);
         let text = format!("{service} {code}: {message}");
         match code.as_str() {
-            "Throttling" | "ThrottlingException" | "TooManyRequestsException"
-            | "PriorRequestNotComplete" | "RequestLimitExceeded" => Self::Throttled(text),
-            "NoSuchEntity" | "NoSuchDistribution" | "NoSuchHealthCheck" | "NoSuchHostedZone"
+            "Throttling"
+            | "ThrottlingException"
+            | "TooManyRequestsException"
+            | "PriorRequestNotComplete"
+            | "RequestLimitExceeded" => Self::Throttled(text),
+            "NoSuchEntity"
+            | "NoSuchDistribution"
+            | "NoSuchHealthCheck"
+            | "NoSuchHostedZone"
             | "ResourceNotFoundException" => Self::NotFound(text),
-            "EntityAlreadyExists" | "DeleteConflict" | "PreconditionFailed"
-            | "HealthCheckAlreadyExists" | "HealthCheckInUse" | "ResourceInUseException"
+            "EntityAlreadyExists"
+            | "DeleteConflict"
+            | "PreconditionFailed"
+            | "HealthCheckAlreadyExists"
+            | "HealthCheckInUse"
+            | "ResourceInUseException"
             | "InvalidIfMatchVersion" => Self::Conflict(text),
-            _ => Self::Aws { service, code, message, request_id },
+            _ => Self::Aws {
+                service,
+                code,
+                message,
+                request_id,
+            },
         }
     }
 }

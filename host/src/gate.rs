@@ -68,7 +68,10 @@ impl Capability {
 
     /// Whether calls under it change anything.
     pub fn is_write(self) -> bool {
-        matches!(self, Self::IamWrite | Self::AcmWrite | Self::CloudfrontWrite | Self::Route53Write)
+        matches!(
+            self,
+            Self::IamWrite | Self::AcmWrite | Self::CloudfrontWrite | Self::Route53Write
+        )
     }
 }
 
@@ -80,13 +83,18 @@ impl fmt::Display for Capability {
 
 /// A grant that does not parse.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown capability `{0}`; known: identity:read, certificates:load, iam:read, iam:write, acm:read, acm:write, cloudfront:read, cloudfront:write, route53:read, route53:write")]
+#[error(
+    "unknown capability `{0}`; known: identity:read, certificates:load, iam:read, iam:write, acm:read, acm:write, cloudfront:read, cloudfront:write, route53:read, route53:write"
+)]
 pub struct UnknownCapability(String);
 
 impl FromStr for Capability {
     type Err = UnknownCapability;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|c| c.name() == s).ok_or_else(|| UnknownCapability(s.to_owned()))
+        Self::ALL
+            .into_iter()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| UnknownCapability(s.to_owned()))
     }
 }
 
@@ -213,12 +221,19 @@ pub struct Call<'a> {
 impl<'a> Call<'a> {
     /// A call under `capability` doing `action`.
     pub fn new(capability: Capability, action: &'static str) -> Self {
-        Self { capability, resource: None, action }
+        Self {
+            capability,
+            resource: None,
+            action,
+        }
     }
 
     /// The same call, done to `resource`.
     pub fn on(self, resource: &'a str) -> Self {
-        Self { resource: Some(resource), ..self }
+        Self {
+            resource: Some(resource),
+            ..self
+        }
     }
 }
 
@@ -232,7 +247,10 @@ pub struct Gate {
 
 impl fmt::Debug for Gate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Gate").field("grants", &self.grants).field("mode", &self.mode).finish()
+        f.debug_struct("Gate")
+            .field("grants", &self.grants)
+            .field("mode", &self.mode)
+            .finish()
     }
 }
 
@@ -240,7 +258,12 @@ impl Gate {
     /// A gate for a step with `grants`, running in `mode`, calling AWS through `aws` (none for
     /// a command that works offline, such as `validate`).
     pub fn new(grants: Grants, mode: Mode, aws: Option<Arc<Aws>>) -> Self {
-        Self { grants, mode, aws, host_time: Duration::ZERO }
+        Self {
+            grants,
+            mode,
+            aws,
+            host_time: Duration::ZERO,
+        }
     }
 
     /// Checks `call`, then runs `f` with the AWS clients. In plan mode a write is not run: it
@@ -257,7 +280,9 @@ impl Gate {
         self.host_time += started.elapsed();
         match &result {
             Ok(_) => tracing::debug!(capability = %call.capability, resource = call.resource, "{}", call.action),
-            Err(e) => tracing::debug!(capability = %call.capability, resource = call.resource, error = %e, "{} failed", call.action),
+            Err(e) => {
+                tracing::debug!(capability = %call.capability, resource = call.resource, error = %e, "{} failed", call.action)
+            }
         }
         result
     }
@@ -271,7 +296,10 @@ impl Gate {
         f: impl AsyncFnOnce(&Aws) -> Result<T, HostError>,
     ) -> Result<T, HostError> {
         if !self.grants.holds(capability) {
-            return Err(HostError::Denied { capability: capability.name().to_owned(), resource: None });
+            return Err(HostError::Denied {
+                capability: capability.name().to_owned(),
+                resource: None,
+            });
         }
         let aws = self.aws()?;
         let started = Instant::now();
@@ -299,7 +327,9 @@ impl Gate {
     }
 
     fn aws(&self) -> Result<Arc<Aws>, HostError> {
-        self.aws.clone().ok_or_else(|| HostError::Internal("this command runs without AWS; run the step in a workflow".into()))
+        self.aws
+            .clone()
+            .ok_or_else(|| HostError::Internal("this command runs without AWS; run the step in a workflow".into()))
     }
 
     /// Time spent inside host calls so far (waiting on AWS), which does not count against the
@@ -325,7 +355,11 @@ mod tests {
 
     #[test]
     fn narrowed_grants_match_exactly_or_by_prefix() {
-        let g = grants(&["cloudfront:write:E123", "iam:write:/cloudfront/", "certificates:load:/etc/ssl/*"]);
+        let g = grants(&[
+            "cloudfront:write:E123",
+            "iam:write:/cloudfront/",
+            "certificates:load:/etc/ssl/*",
+        ]);
         assert!(g.check(Capability::CloudfrontWrite, Some("E123")).is_ok());
         assert!(g.check(Capability::CloudfrontWrite, Some("E1234")).is_err());
         assert!(g.check(Capability::IamWrite, Some("/cloudfront/site/")).is_ok());

@@ -19,6 +19,6 @@ pub mod runtime;
 mod state;
 pub mod workflow;
 
-pub use bindings::types::{Description, StepContext, StepError};
 pub use bindings::identity::CallerIdentity;
+pub use bindings::types::{Description, StepContext, StepError};
 pub use state::LimitExceeded;

@@ -36,7 +36,9 @@ pub enum SourceError {
         source: std::io::Error,
     },
     /// The file is not the one pinned.
-    #[error("plugin {path} has SHA-256 {actual}, not the pinned {expected}: the file changed; check it and update `sha256`")]
+    #[error(
+        "plugin {path} has SHA-256 {actual}, not the pinned {expected}: the file changed; check it and update `sha256`"
+    )]
     Sha256Mismatch {
         /// The file.
         path: PathBuf,
@@ -68,7 +70,10 @@ impl PluginRef {
     /// else a built-in name. Relative paths are relative to `base`.
     pub fn parse(text: &str, sha256: Option<String>, base: &Path) -> Self {
         if text.ends_with(".wasm") || text.contains('/') {
-            PluginRef::File { path: base.join(text), sha256: sha256.map(|s| s.to_ascii_lowercase()) }
+            PluginRef::File {
+                path: base.join(text),
+                sha256: sha256.map(|s| s.to_ascii_lowercase()),
+            }
         } else {
             PluginRef::Builtin(text.to_owned())
         }
@@ -78,18 +83,36 @@ impl PluginRef {
     pub fn read(&self) -> Result<PluginBytes, SourceError> {
         match self {
             PluginRef::Builtin(name) => {
-                let (_, bytes) = BUILTIN.iter().find(|(n, _)| n == name).ok_or_else(|| SourceError::UnknownBuiltin(name.clone()))?;
-                Ok(PluginBytes { label: name.clone(), bytes: bytes.to_vec(), sha256: sha256(bytes) })
+                let (_, bytes) = BUILTIN
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .ok_or_else(|| SourceError::UnknownBuiltin(name.clone()))?;
+                Ok(PluginBytes {
+                    label: name.clone(),
+                    bytes: bytes.to_vec(),
+                    sha256: sha256(bytes),
+                })
             }
             PluginRef::File { path, sha256: pinned } => {
-                let bytes = std::fs::read(path).map_err(|source| SourceError::Read { path: path.clone(), source })?;
+                let bytes = std::fs::read(path).map_err(|source| SourceError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
                 let actual = sha256(&bytes);
                 if let Some(expected) = pinned
                     && *expected != actual
                 {
-                    return Err(SourceError::Sha256Mismatch { path: path.clone(), expected: expected.clone(), actual });
+                    return Err(SourceError::Sha256Mismatch {
+                        path: path.clone(),
+                        expected: expected.clone(),
+                        actual,
+                    });
                 }
-                Ok(PluginBytes { label: path.display().to_string(), bytes, sha256: actual })
+                Ok(PluginBytes {
+                    label: path.display().to_string(),
+                    bytes,
+                    sha256: actual,
+                })
             }
         }
     }

@@ -19,7 +19,9 @@ struct Inner {
 
 impl std::fmt::Debug for Reporter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reporter").field("level", &self.0.level).finish_non_exhaustive()
+        f.debug_struct("Reporter")
+            .field("level", &self.0.level)
+            .finish_non_exhaustive()
     }
 }
 
@@ -27,8 +29,14 @@ impl Reporter {
     /// Shows lines at `level` and above (none: nothing at all); draws progress bars only when
     /// stderr is a terminal.
     pub fn new(level: Option<tracing::Level>) -> Self {
-        let bars = std::io::stderr().is_terminal().then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
-        Self(Arc::new(Inner { level, bars, active: Mutex::new(HashMap::new()) }))
+        let bars = std::io::stderr()
+            .is_terminal()
+            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        Self(Arc::new(Inner {
+            level,
+            bars,
+            active: Mutex::new(HashMap::new()),
+        }))
     }
 
     /// Writes a log line of step `step`.
@@ -49,13 +57,21 @@ impl Reporter {
             return;
         }
         let Some(bars) = &self.0.bars else {
-            let of = if total > 0 { format!(" ({done}/{total})") } else { String::new() };
+            let of = if total > 0 {
+                format!(" ({done}/{total})")
+            } else {
+                String::new()
+            };
             return self.log(step, tracing::Level::INFO, &format!("{message}{of}"));
         };
         let Ok(mut active) = self.0.active.lock() else { return };
         let bar = active.entry(step.to_owned()).or_insert_with(|| {
             let bar = bars.add(ProgressBar::new(total));
-            let style = if total > 0 { "[{prefix}] {bar:30} {pos}/{len} {msg} ({elapsed})" } else { "[{prefix}] {spinner} {msg} ({elapsed})" };
+            let style = if total > 0 {
+                "[{prefix}] {bar:30} {pos}/{len} {msg} ({elapsed})"
+            } else {
+                "[{prefix}] {spinner} {msg} ({elapsed})"
+            };
             if let Ok(style) = ProgressStyle::with_template(style) {
                 bar.set_style(style);
             }

@@ -66,7 +66,9 @@ pub enum PrepareError {
         missing: Vec<String>,
     },
     /// The credentials are for another account than the workflow pins.
-    #[error("{file}: [workflow] account pins account {pinned}, but the AWS credentials are for account {actual} ({arn}): nothing was run; use credentials for {pinned} (e.g. --profile), or change the pin")]
+    #[error(
+        "{file}: [workflow] account pins account {pinned}, but the AWS credentials are for account {actual} ({arn}): nothing was run; use credentials for {pinned} (e.g. --profile), or change the pin"
+    )]
     WrongAccount {
         /// The workflow file.
         file: PathBuf,
@@ -189,8 +191,16 @@ impl Runner {
         let file = || workflow.file.clone();
         let mut prepared = Vec::with_capacity(workflow.steps.len());
         for step in &workflow.steps {
-            let bytes = step.plugin.read().map_err(|source| PrepareError::Source { file: file(), step: step.id.clone(), source })?;
-            let plugin = self.runtime.load(&bytes).map_err(|source| PrepareError::Load { file: file(), step: step.id.clone(), source })?;
+            let bytes = step.plugin.read().map_err(|source| PrepareError::Source {
+                file: file(),
+                step: step.id.clone(),
+                source,
+            })?;
+            let plugin = self.runtime.load(&bytes).map_err(|source| PrepareError::Load {
+                file: file(),
+                step: step.id.clone(),
+                source,
+            })?;
             let description = self.describe(&plugin).await.map_err(|source| PrepareError::Describe {
                 file: file(),
                 step: step.id.clone(),
@@ -205,9 +215,18 @@ impl Runner {
                 .cloned()
                 .collect();
             if !missing.is_empty() {
-                return Err(PrepareError::MissingGrants { file: file(), step: step.id.clone(), plugin: description.name.clone(), missing });
+                return Err(PrepareError::MissingGrants {
+                    file: file(),
+                    step: step.id.clone(),
+                    plugin: description.name.clone(),
+                    missing,
+                });
             }
-            prepared.push(PreparedStep { step: step.clone(), plugin, description });
+            prepared.push(PreparedStep {
+                step: step.clone(),
+                plugin,
+                description,
+            });
         }
         Ok(prepared)
     }
@@ -230,7 +249,12 @@ impl Runner {
         if let Some(pinned) = &workflow.account
             && *pinned != caller.account
         {
-            return Err(PrepareError::WrongAccount { file: workflow.file.clone(), pinned: pinned.clone(), actual: caller.account, arn: caller.arn });
+            return Err(PrepareError::WrongAccount {
+                file: workflow.file.clone(),
+                pinned: pinned.clone(),
+                actual: caller.account,
+                arn: caller.arn,
+            });
         }
         Ok((caller.account, caller.arn))
     }
@@ -238,7 +262,14 @@ impl Runner {
     /// Runs prepared steps in order, calling AWS through `aws` (none: calls to AWS fail). In
     /// [`Mode::Plan`] nothing is written: a step stops at its first write, which is reported,
     /// and steps that need its outputs do not run.
-    pub async fn execute(&self, workflow: &Workflow, steps: &[PreparedStep], aws: Option<Arc<Aws>>, account: String, mode: Mode) -> RunReport {
+    pub async fn execute(
+        &self,
+        workflow: &Workflow,
+        steps: &[PreparedStep],
+        aws: Option<Arc<Aws>>,
+        account: String,
+        mode: Mode,
+    ) -> RunReport {
         let region = aws.as_deref().map_or_else(String::new, |a| a.region().to_owned());
         let mut outputs: BTreeMap<String, Value> = BTreeMap::new();
         let mut reports: Vec<StepReport> = Vec::new();
@@ -246,17 +277,34 @@ impl Runner {
         for prepared in steps {
             let step = &prepared.step;
             let plugin = format!("{} {}", prepared.description.name, prepared.description.version);
-            let not_run = |reason: String| StepReport { id: step.id.clone(), plugin: plugin.clone(), status: Status::NotRun, duration_ms: 0, outputs: None, failure: None, planned: None, reason: Some(reason) };
+            let not_run = |reason: String| StepReport {
+                id: step.id.clone(),
+                plugin: plugin.clone(),
+                status: Status::NotRun,
+                duration_ms: 0,
+                outputs: None,
+                failure: None,
+                planned: None,
+                reason: Some(reason),
+            };
             if let Some(failed) = &stopped {
                 reports.push(not_run(format!("step `{failed}` failed")));
                 continue;
             }
-            let waits_on: Vec<String> = step_references(&step.with).into_iter().filter(|id| !outputs.contains_key(id)).collect();
+            let waits_on: Vec<String> = step_references(&step.with)
+                .into_iter()
+                .filter(|id| !outputs.contains_key(id))
+                .collect();
             if !waits_on.is_empty() {
-                reports.push(not_run(format!("needs outputs of {} that are known only after apply", list(&waits_on))));
+                reports.push(not_run(format!(
+                    "needs outputs of {} that are known only after apply",
+                    list(&waits_on)
+                )));
                 continue;
             }
-            let report = self.run_step(workflow, prepared, &outputs, &plugin, aws.clone(), mode).await;
+            let report = self
+                .run_step(workflow, prepared, &outputs, &plugin, aws.clone(), mode)
+                .await;
             match report.status {
                 Status::Succeeded => {
                     outputs.insert(step.id.clone(), report.outputs.clone().unwrap_or(Value::Null));
@@ -267,14 +315,44 @@ impl Runner {
             reports.push(report);
         }
         let ok = reports.iter().all(|r| r.status != Status::Failed);
-        RunReport { workflow: workflow.name.clone(), mode: if mode == Mode::Plan { "plan" } else { "apply" }, account, region, ok, steps: reports }
+        RunReport {
+            workflow: workflow.name.clone(),
+            mode: if mode == Mode::Plan { "plan" } else { "apply" },
+            account,
+            region,
+            ok,
+            steps: reports,
+        }
     }
 
-    async fn run_step(&self, workflow: &Workflow, prepared: &PreparedStep, outputs: &BTreeMap<String, Value>, plugin: &str, aws: Option<Arc<Aws>>, mode: Mode) -> StepReport {
+    async fn run_step(
+        &self,
+        workflow: &Workflow,
+        prepared: &PreparedStep,
+        outputs: &BTreeMap<String, Value>,
+        plugin: &str,
+        aws: Option<Arc<Aws>>,
+        mode: Mode,
+    ) -> StepReport {
         let step = &prepared.step;
         let started = Instant::now();
-        let mut report = StepReport { id: step.id.clone(), plugin: plugin.to_owned(), status: Status::Failed, duration_ms: 0, outputs: None, failure: None, planned: None, reason: None };
-        let fail = |code: &str, message: String, details: Option<Value>| Some(Failure { code: code.to_owned(), message, details });
+        let mut report = StepReport {
+            id: step.id.clone(),
+            plugin: plugin.to_owned(),
+            status: Status::Failed,
+            duration_ms: 0,
+            outputs: None,
+            failure: None,
+            planned: None,
+            reason: None,
+        };
+        let fail = |code: &str, message: String, details: Option<Value>| {
+            Some(Failure {
+                code: code.to_owned(),
+                message,
+                details,
+            })
+        };
         let scope = RunScope { workflow, outputs };
         let input = match expand::expand_value(&step.with, &scope, "with") {
             Ok(input) => input,
@@ -284,14 +362,21 @@ impl Runner {
             }
         };
         let region = aws.as_deref().map_or_else(String::new, |a| a.region().to_owned());
-        let context = StepContext { step_id: step.id.clone(), workflow: workflow.name.clone(), region };
+        let context = StepContext {
+            step_id: step.id.clone(),
+            workflow: workflow.name.clone(),
+            region,
+        };
         let run = StepRun {
             gate: Gate::new(step.grant_set(), mode, aws),
             reporter: self.reporter.clone(),
             limits: step.limits,
             base_dir: workflow.dir(),
         };
-        let result = self.runtime.run(&prepared.plugin, &context, &input.to_string(), run).await;
+        let result = self
+            .runtime
+            .run(&prepared.plugin, &context, &input.to_string(), run)
+            .await;
         report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match result {
             Ok(Ok(output)) => match serde_json::from_str::<Value>(&output) {
@@ -299,7 +384,13 @@ impl Runner {
                     report.status = Status::Succeeded;
                     report.outputs = Some(value);
                 }
-                Err(e) => report.failure = fail("bad-output", format!("the plugin returned outputs that are not JSON ({e}): a bug in the plugin"), None),
+                Err(e) => {
+                    report.failure = fail(
+                        "bad-output",
+                        format!("the plugin returned outputs that are not JSON ({e}): a bug in the plugin"),
+                        None,
+                    )
+                }
             },
             Ok(Err(e)) => {
                 let details = e.details.as_deref().and_then(|d| serde_json::from_str(d).ok());
@@ -325,17 +416,31 @@ struct RunScope<'a> {
 impl Scope for RunScope<'_> {
     fn resolve(&self, reference: &str) -> Result<Value, String> {
         if let Some(name) = reference.strip_prefix("vars.") {
-            return self.workflow.vars.get(name).cloned().ok_or_else(|| format!("no var `{name}`"));
+            return self
+                .workflow
+                .vars
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("no var `{name}`"));
         }
         if let Some(name) = reference.strip_prefix("env.") {
-            return std::env::var(name).map(Value::String).map_err(|_| format!("the environment variable {name} is not set"));
+            return std::env::var(name)
+                .map(Value::String)
+                .map_err(|_| format!("the environment variable {name} is not set"));
         }
-        let rest = reference.strip_prefix("steps.").ok_or_else(|| format!("`${{{reference}}}` is not a reference"))?;
+        let rest = reference
+            .strip_prefix("steps.")
+            .ok_or_else(|| format!("`${{{reference}}}` is not a reference"))?;
         let mut parts = rest.split('.');
         let id = parts.next().unwrap_or_default();
-        let mut value = self.outputs.get(id).ok_or_else(|| format!("step `{id}` has no outputs"))?;
+        let mut value = self
+            .outputs
+            .get(id)
+            .ok_or_else(|| format!("step `{id}` has no outputs"))?;
         for key in parts {
-            value = value.get(key).ok_or_else(|| format!("`${{{reference}}}`: step `{id}` has no output `{key}`"))?;
+            value = value
+                .get(key)
+                .ok_or_else(|| format!("`${{{reference}}}`: step `{id}` has no output `{key}`"))?;
         }
         Ok(value.clone())
     }

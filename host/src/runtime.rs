@@ -29,7 +29,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { memory: 128 * 1024 * 1024, time: Duration::from_secs(60) }
+        Self {
+            memory: 128 * 1024 * 1024,
+            time: Duration::from_secs(60),
+        }
     }
 }
 
@@ -92,7 +95,10 @@ pub struct Plugin {
 
 impl std::fmt::Debug for Plugin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Plugin").field("label", &self.label).field("sha256", &self.sha256).finish()
+        f.debug_struct("Plugin")
+            .field("label", &self.label)
+            .field("sha256", &self.sha256)
+            .finish()
     }
 }
 
@@ -117,7 +123,9 @@ impl Runtime {
         if let Some(dir) = cache_dir {
             let mut cache = CacheConfig::new();
             cache.with_directory(dir);
-            config.cache(Some(Cache::new(cache).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?));
+            config.cache(Some(
+                Cache::new(cache).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?,
+            ));
         }
         let engine = Engine::new(&config).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         let mut linker = Linker::new(&engine);
@@ -128,11 +136,22 @@ impl Runtime {
 
     /// Compiles a plugin (or loads it from the cache) and links it.
     pub fn load(&self, plugin: &PluginBytes) -> Result<Plugin, RuntimeError> {
-        let fail = |reason: String| RuntimeError::Load { label: plugin.label.clone(), reason };
+        let fail = |reason: String| RuntimeError::Load {
+            label: plugin.label.clone(),
+            reason,
+        };
         let component = Component::new(&self.engine, &plugin.bytes).map_err(|e| fail(format!("{e:#}")))?;
-        let pre = self.linker.instantiate_pre(&component).map_err(|e| fail(format!("{e:#}")))?;
-        let pre = StepPre::new(pre).map_err(|e| fail(format!("it does not export the `switchyard:step/step` world: {e:#}")))?;
-        Ok(Plugin { label: plugin.label.clone(), sha256: plugin.sha256.clone(), pre })
+        let pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|e| fail(format!("{e:#}")))?;
+        let pre = StepPre::new(pre)
+            .map_err(|e| fail(format!("it does not export the `switchyard:step/step` world: {e:#}")))?;
+        Ok(Plugin {
+            label: plugin.label.clone(),
+            sha256: plugin.sha256.clone(),
+            pre,
+        })
     }
 
     /// Asks a plugin to describe itself.
@@ -185,25 +204,33 @@ fn failure(err: wasmtime::Error, store: &Store<StepState>) -> StepFailure {
     if let Some(limit) = err.downcast_ref::<LimitExceeded>() {
         return StepFailure::Limit(match limit {
             LimitExceeded::Time(d) => LimitExceeded::Time(*d),
-            LimitExceeded::Memory { wanted, limit } => LimitExceeded::Memory { wanted: *wanted, limit: *limit },
+            LimitExceeded::Memory { wanted, limit } => LimitExceeded::Memory {
+                wanted: *wanted,
+                limit: *limit,
+            },
         });
     }
     if let Some(PlanStop(change)) = err.downcast_ref::<PlanStop>() {
         return StepFailure::Planned(change.clone());
     }
-    StepFailure::Trap { message: format!("{err:#}"), stderr: store.data().stderr_text() }
+    StepFailure::Trap {
+        message: format!("{err:#}"),
+        stderr: store.data().stderr_text(),
+    }
 }
 
 /// Advances the engine's epoch every [`TICK`] until the engine is dropped.
 fn spawn_ticker(engine: &Engine) {
     let weak = engine.weak();
-    let spawned = std::thread::Builder::new().name("switchyard-epoch".into()).spawn(move || {
-        while let Some(engine) = weak.upgrade() {
-            engine.increment_epoch();
-            drop(engine);
-            std::thread::sleep(TICK);
-        }
-    });
+    let spawned = std::thread::Builder::new()
+        .name("switchyard-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(TICK);
+            }
+        });
     if let Err(e) = spawned {
         tracing::warn!("cannot start the epoch ticker; time limits will not apply: {e}");
     }

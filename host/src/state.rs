@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use wasmtime::component::ResourceTable;
 use wasmtime::ResourceLimiter;
+use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
@@ -37,7 +37,10 @@ pub(crate) struct MemoryCap(pub usize);
 impl ResourceLimiter for MemoryCap {
     fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
         if desired > self.0 {
-            return Err(wasmtime::Error::new(LimitExceeded::Memory { wanted: desired, limit: self.0 }));
+            return Err(wasmtime::Error::new(LimitExceeded::Memory {
+                wanted: desired,
+                limit: self.0,
+            }));
         }
         Ok(true)
     }
@@ -95,6 +98,9 @@ impl StepState {
 
 impl WasiView for StepState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }

@@ -13,7 +13,9 @@ fn misbehave(emulator: &Emulator, action: &str, limits: &str) -> Run {
         "[workflow]\nname = \"sandbox\"\n\n[[step]]\nid = \"bad\"\nplugin = \"{}\"\nwith = {{ action = \"{action}\" }}\n{limits}\n",
         guests::MISBEHAVE
     ));
-    let run = emulator.switchyard().run(["apply", "--output", "json", file.to_str().expect("utf-8")]);
+    let run = emulator
+        .switchyard()
+        .run(["apply", "--output", "json", file.to_str().expect("utf-8")]);
     drop(dir);
     run
 }
@@ -22,7 +24,10 @@ fn failure(run: &Run) -> (String, String) {
     let json = run.json();
     let step = &json["steps"][0];
     assert_eq!(step["status"], "failed", "{run:?}");
-    (step["failure"]["code"].as_str().unwrap_or_default().to_owned(), step["failure"]["message"].as_str().unwrap_or_default().to_owned())
+    (
+        step["failure"]["code"].as_str().unwrap_or_default().to_owned(),
+        step["failure"]["message"].as_str().unwrap_or_default().to_owned(),
+    )
 }
 
 #[test]
@@ -65,7 +70,11 @@ fn a_call_not_granted_is_denied_as_a_value_and_never_reaches_aws() {
     let outputs = &run.json()["steps"][0]["outputs"];
     assert_eq!(outputs["code"], "denied", "{run:?}");
     assert_eq!(outputs["capability"], "iam:read", "{run:?}");
-    let iam: Vec<Value> = emulator.requests().into_iter().filter(|r| r["service"] == "iam").collect();
+    let iam: Vec<Value> = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r["service"] == "iam")
+        .collect();
     assert_eq!(iam, Vec::<Value>::new(), "no IAM request was sent");
 }
 

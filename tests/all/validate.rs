@@ -23,7 +23,12 @@ fn findings(run: &Run) -> Vec<(String, String)> {
         .as_array()
         .unwrap_or_else(|| panic!("no findings in {run:?}"))
         .iter()
-        .map(|f| (f["code"].as_str().unwrap_or_default().to_owned(), f["severity"].as_str().unwrap_or_default().to_owned()))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_owned(),
+                f["severity"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -72,14 +77,30 @@ fn a_good_bundle_passes_with_its_facts() {
     assert_eq!(json["ok"], Value::Bool(true));
     assert_eq!(json["findings"], Value::Array(vec![]));
     assert_eq!(json["certificate"]["key"], "EC P-256");
-    assert_eq!(json["certificate"]["dns_names"], serde_json::json!(["www.example.com", "example.com"]));
-    assert!(json["certificate"]["days_left"].as_i64().is_some_and(|d| (88..=90).contains(&d)), "{json}");
+    assert_eq!(
+        json["certificate"]["dns_names"],
+        serde_json::json!(["www.example.com", "example.com"])
+    );
+    assert!(
+        json["certificate"]["days_left"]
+            .as_i64()
+            .is_some_and(|d| (88..=90).contains(&d)),
+        "{json}"
+    );
 }
 
 #[test]
 fn human_output_lists_findings_and_a_verdict() {
     let b = Bundle::new();
-    let run = switchyard().dir(b.path()).run(["validate", "--cert", "site.pem", "--key", "site.key", "--domain", "shop.example.org"]);
+    let run = switchyard().dir(b.path()).run([
+        "validate",
+        "--cert",
+        "site.pem",
+        "--key",
+        "site.key",
+        "--domain",
+        "shop.example.org",
+    ]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stdout.contains("domain-not-covered"), "{run:?}");
     assert!(run.stdout.contains("chain-incomplete"), "{run:?}");
@@ -88,14 +109,20 @@ fn human_output_lists_findings_and_a_verdict() {
 
 #[test]
 fn an_rsa_bundle_passes_and_a_foreign_key_is_a_mismatch() {
-    let b = Bundle::with(LeafSpec { alg: &RSA, ..LeafSpec::default() });
+    let b = Bundle::with(LeafSpec {
+        alg: &RSA,
+        ..LeafSpec::default()
+    });
     let run = b.run(&[]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.json()["certificate"]["key"], "RSA 2048");
 
     let other = certs::key(&RSA);
     write(b.path(), "other.key", other.serialize_pem());
-    let run = validate(b.path(), &["--cert", "site.pem", "--key", "other.key", "--chain", "chain.pem"]);
+    let run = validate(
+        b.path(),
+        &["--cert", "site.pem", "--key", "other.key", "--chain", "chain.pem"],
+    );
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(codes(&run), ["key-mismatch"]);
 }
@@ -104,19 +131,39 @@ fn an_rsa_bundle_passes_and_a_foreign_key_is_a_mismatch() {
 fn an_ec_key_of_another_certificate_is_a_mismatch() {
     let b = Bundle::new();
     write(b.path(), "other.key", certs::key(&certs::P256).serialize_pem());
-    let run = validate(b.path(), &["--cert", "site.pem", "--key", "other.key", "--chain", "chain.pem"]);
+    let run = validate(
+        b.path(),
+        &["--cert", "site.pem", "--key", "other.key", "--chain", "chain.pem"],
+    );
     assert_eq!(codes(&run), ["key-mismatch"], "{run:?}");
 }
 
 #[test]
 fn dates_are_checked_against_now_and_min_days() {
-    let run = Bundle::with(LeafSpec { from: -100, to: -1, ..LeafSpec::default() }).run(&[]);
+    let run = Bundle::with(LeafSpec {
+        from: -100,
+        to: -1,
+        ..LeafSpec::default()
+    })
+    .run(&[]);
     assert_eq!((run.code, codes(&run)), (1, vec!["expired".to_owned()]), "{run:?}");
 
-    let run = Bundle::with(LeafSpec { from: 2, to: 90, ..LeafSpec::default() }).run(&[]);
-    assert_eq!((run.code, codes(&run)), (1, vec!["not-yet-valid".to_owned()]), "{run:?}");
+    let run = Bundle::with(LeafSpec {
+        from: 2,
+        to: 90,
+        ..LeafSpec::default()
+    })
+    .run(&[]);
+    assert_eq!(
+        (run.code, codes(&run)),
+        (1, vec!["not-yet-valid".to_owned()]),
+        "{run:?}"
+    );
 
-    let soon = Bundle::with(LeafSpec { to: 10, ..LeafSpec::default() });
+    let soon = Bundle::with(LeafSpec {
+        to: 10,
+        ..LeafSpec::default()
+    });
     let run = soon.run(&[]);
     assert_eq!(run.code, 0, "a warning alone passes: {run:?}");
     assert_eq!(findings(&run), [("expires-soon".to_owned(), "warning".to_owned())]);
@@ -126,13 +173,30 @@ fn dates_are_checked_against_now_and_min_days() {
 
 #[test]
 fn wildcards_cover_one_label_only() {
-    let b = Bundle::with(LeafSpec { names: vec!["*.example.com".into()], ..LeafSpec::default() });
-    let run = b.run(&["--domain", "www.example.com", "--domain", "WWW.Example.COM.", "--domain", "api.example.com"]);
+    let b = Bundle::with(LeafSpec {
+        names: vec!["*.example.com".into()],
+        ..LeafSpec::default()
+    });
+    let run = b.run(&[
+        "--domain",
+        "www.example.com",
+        "--domain",
+        "WWW.Example.COM.",
+        "--domain",
+        "api.example.com",
+    ]);
     assert_eq!(run.code, 0, "{run:?}");
     for name in ["example.com", "a.b.example.com", "www.example.org"] {
         let run = b.run(&["--domain", "www.example.com", "--domain", name]);
-        assert_eq!((run.code, codes(&run)), (1, vec!["domain-not-covered".to_owned()]), "{name}: {run:?}");
-        let message = run.json()["findings"][0]["message"].as_str().unwrap_or_default().to_owned();
+        assert_eq!(
+            (run.code, codes(&run)),
+            (1, vec!["domain-not-covered".to_owned()]),
+            "{name}: {run:?}"
+        );
+        let message = run.json()["findings"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         assert!(message.contains(name), "the finding names {name}: {message}");
     }
 }
@@ -143,7 +207,11 @@ fn a_full_chain_given_as_the_certificate_is_flagged() {
     let leaf = std::fs::read_to_string(b.path().join("site.pem")).expect("read");
     write(b.path(), "fullchain.pem", format!("{leaf}{}", b.pki.intermediate.pem()));
     let run = validate(b.path(), &["--cert", "fullchain.pem", "--key", "site.key"]);
-    assert_eq!((run.code, codes(&run)), (1, vec!["multiple-certs-in-cert-file".to_owned()]), "{run:?}");
+    assert_eq!(
+        (run.code, codes(&run)),
+        (1, vec!["multiple-certs-in-cert-file".to_owned()]),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -151,13 +219,27 @@ fn chain_problems_are_named() {
     // Missing intermediate.
     let b = Bundle::new();
     let run = validate(b.path(), &["--cert", "site.pem", "--key", "site.key"]);
-    assert_eq!((run.code, codes(&run)), (1, vec!["chain-incomplete".to_owned()]), "{run:?}");
+    assert_eq!(
+        (run.code, codes(&run)),
+        (1, vec!["chain-incomplete".to_owned()]),
+        "{run:?}"
+    );
 
     // Root included: a warning only.
-    write(b.path(), "with-root.pem", format!("{}{}", b.pki.intermediate.pem(), b.pki.root.pem()));
-    let run = validate(b.path(), &["--cert", "site.pem", "--key", "site.key", "--chain", "with-root.pem"]);
+    write(
+        b.path(),
+        "with-root.pem",
+        format!("{}{}", b.pki.intermediate.pem(), b.pki.root.pem()),
+    );
+    let run = validate(
+        b.path(),
+        &["--cert", "site.pem", "--key", "site.key", "--chain", "with-root.pem"],
+    );
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(findings(&run), [("chain-includes-root".to_owned(), "warning".to_owned())]);
+    assert_eq!(
+        findings(&run),
+        [("chain-includes-root".to_owned(), "warning".to_owned())]
+    );
 
     // Two intermediates in the wrong order.
     let dir = tempfile::tempdir().expect("temp dir");
@@ -169,9 +251,15 @@ fn chain_problems_are_named() {
     write(dir.path(), "site.key", leaf.key_pem());
     write(dir.path(), "good.pem", format!("{}{}", lower.pem(), upper.pem()));
     write(dir.path(), "swapped.pem", format!("{}{}", upper.pem(), lower.pem()));
-    let run = validate(dir.path(), &["--cert", "site.pem", "--key", "site.key", "--chain", "good.pem"]);
+    let run = validate(
+        dir.path(),
+        &["--cert", "site.pem", "--key", "site.key", "--chain", "good.pem"],
+    );
     assert_eq!(run.code, 0, "{run:?}");
-    let run = validate(dir.path(), &["--cert", "site.pem", "--key", "site.key", "--chain", "swapped.pem"]);
+    let run = validate(
+        dir.path(),
+        &["--cert", "site.pem", "--key", "site.key", "--chain", "swapped.pem"],
+    );
     assert_eq!((run.code, codes(&run)), (1, vec!["chain-order".to_owned()]), "{run:?}");
 }
 
@@ -187,9 +275,21 @@ fn a_self_signed_certificate_is_an_error() {
 
 #[test]
 fn keys_cloudfront_rejects_are_unsupported() {
-    let run = Bundle::with(LeafSpec { alg: &P384, ..LeafSpec::default() }).run(&[]);
-    assert_eq!((run.code, codes(&run)), (1, vec!["unsupported-key".to_owned()]), "{run:?}");
-    let run = Bundle::with(LeafSpec { alg: &P384, ..LeafSpec::default() }).run(&["--target", "acm"]);
+    let run = Bundle::with(LeafSpec {
+        alg: &P384,
+        ..LeafSpec::default()
+    })
+    .run(&[]);
+    assert_eq!(
+        (run.code, codes(&run)),
+        (1, vec!["unsupported-key".to_owned()]),
+        "{run:?}"
+    );
+    let run = Bundle::with(LeafSpec {
+        alg: &P384,
+        ..LeafSpec::default()
+    })
+    .run(&["--target", "acm"]);
     assert_eq!(codes(&run), ["unsupported-key"], "{run:?}");
 }
 
@@ -197,12 +297,23 @@ fn keys_cloudfront_rejects_are_unsupported() {
 fn an_encrypted_key_is_named_as_such() {
     let b = Bundle::new();
     // PKCS#8 encrypted, as `openssl pkcs8 -topk8 -v2 aes256` writes it; and the legacy form.
-    let pkcs8 = pem::encode(&pem::Pem::new("ENCRYPTED PRIVATE KEY", vec![0x30, 0x03, 0x02, 0x01, 0x00]));
+    let pkcs8 = pem::encode(&pem::Pem::new(
+        "ENCRYPTED PRIVATE KEY",
+        vec![0x30, 0x03, 0x02, 0x01, 0x00],
+    ));
     write(b.path(), "enc8.key", pkcs8);
-    write(b.path(), "legacy.key", "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\nMAMCAQA=\n-----END RSA PRIVATE KEY-----\n");
+    write(
+        b.path(),
+        "legacy.key",
+        "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\nMAMCAQA=\n-----END RSA PRIVATE KEY-----\n",
+    );
     for key in ["enc8.key", "legacy.key"] {
         let run = validate(b.path(), &["--cert", "site.pem", "--key", key, "--chain", "chain.pem"]);
-        assert_eq!((run.code, codes(&run)), (1, vec!["encrypted-key".to_owned()]), "{key}: {run:?}");
+        assert_eq!(
+            (run.code, codes(&run)),
+            (1, vec!["encrypted-key".to_owned()]),
+            "{key}: {run:?}"
+        );
     }
 }
 
@@ -214,17 +325,42 @@ fn unreadable_files_are_named_with_the_reason() {
     let cases: Vec<(&str, PathBuf, &str)> = vec![
         ("missing", b.path().join("nope.pem"), "missing"),
         ("empty", write(b.path(), "empty.pem", ""), "empty"),
-        ("not PEM", write(b.path(), "text.pem", "hello, I am not a certificate\n"), "not-pem"),
-        ("truncated", write(b.path(), "cut.pem", &pem[..pem.len() / 2]), "truncated"),
+        (
+            "not PEM",
+            write(b.path(), "text.pem", "hello, I am not a certificate\n"),
+            "not-pem",
+        ),
+        (
+            "truncated",
+            write(b.path(), "cut.pem", &pem[..pem.len() / 2]),
+            "truncated",
+        ),
         ("DER", write(b.path(), "site.der", &der), "DER"),
-        ("oversized", write(b.path(), "huge.pem", vec![b'A'; 3 * 1024 * 1024]), "larger than"),
+        (
+            "oversized",
+            write(b.path(), "huge.pem", vec![b'A'; 3 * 1024 * 1024]),
+            "larger than",
+        ),
         ("a key as the certificate", b.path().join("site.key"), "no CERTIFICATE"),
     ];
     for (what, path, said) in cases {
-        let run = validate(b.path(), &["--cert", path.to_str().expect("utf-8"), "--key", "site.key"]);
-        assert_eq!((run.code, codes(&run)), (1, vec!["unreadable".to_owned()]), "{what}: {run:?}");
-        let message = run.json()["findings"][0]["message"].as_str().unwrap_or_default().to_owned();
-        assert!(message.contains(path.file_name().and_then(|n| n.to_str()).unwrap_or("?")), "{what}: names the file: {message}");
+        let run = validate(
+            b.path(),
+            &["--cert", path.to_str().expect("utf-8"), "--key", "site.key"],
+        );
+        assert_eq!(
+            (run.code, codes(&run)),
+            (1, vec!["unreadable".to_owned()]),
+            "{what}: {run:?}"
+        );
+        let message = run.json()["findings"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            message.contains(path.file_name().and_then(|n| n.to_str()).unwrap_or("?")),
+            "{what}: names the file: {message}"
+        );
         assert!(message.contains(said), "{what}: says {said:?}: {message}");
     }
 }
@@ -235,8 +371,14 @@ fn findings_never_show_key_material() {
     write(b.path(), "other.key", certs::key(&certs::P256).serialize_pem());
     let key = std::fs::read_to_string(b.path().join("site.key")).expect("read");
     let body: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
-    for args in [["--cert", "site.key", "--key", "site.key"], ["--cert", "site.pem", "--key", "other.key"]] {
+    for args in [
+        ["--cert", "site.key", "--key", "site.key"],
+        ["--cert", "site.pem", "--key", "other.key"],
+    ] {
         let run = validate(b.path(), &args);
-        assert!(!run.stdout.contains(&body[..40]) && !run.stderr.contains(&body[..40]), "{run:?}");
+        assert!(
+            !run.stdout.contains(&body[..40]) && !run.stderr.contains(&body[..40]),
+            "{run:?}"
+        );
     }
 }

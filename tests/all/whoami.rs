@@ -7,11 +7,17 @@ fn whoami_names_the_account_in_both_outputs() {
     let emulator = Emulator::start();
     let run = emulator.switchyard().run(["whoami"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains(ACCOUNT) && run.stdout.contains("us-east-1"), "{run:?}");
+    assert!(
+        run.stdout.contains(ACCOUNT) && run.stdout.contains("us-east-1"),
+        "{run:?}"
+    );
     let json = emulator.switchyard().run(["whoami", "--output", "json"]).json();
     assert_eq!(json["account"], ACCOUNT);
     assert_eq!(json["region"], "us-east-1");
-    assert!(json["arn"].as_str().is_some_and(|a| a.starts_with("arn:aws:")), "{json}");
+    assert!(
+        json["arn"].as_str().is_some_and(|a| a.starts_with("arn:aws:")),
+        "{json}"
+    );
 }
 
 #[test]
@@ -35,12 +41,21 @@ fn a_workflow_pinned_to_another_account_runs_nothing() {
     for command in ["plan", "apply"] {
         let run = emulator.switchyard().run([command, file.to_str().expect("utf-8")]);
         assert_eq!(run.code, 2, "{run:?}");
-        assert!(run.stderr.contains("999999999999") && run.stderr.contains(ACCOUNT), "names both accounts: {run:?}");
+        assert!(
+            run.stderr.contains("999999999999") && run.stderr.contains(ACCOUNT),
+            "names both accounts: {run:?}"
+        );
     }
-    let iam = emulator.requests().into_iter().filter(|r| r["service"] == "iam").count();
+    let iam = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r["service"] == "iam")
+        .count();
     assert_eq!(iam, 0, "no step ran");
 
-    let right = std::fs::read_to_string(&file).expect("read").replace("999999999999", ACCOUNT);
+    let right = std::fs::read_to_string(&file)
+        .expect("read")
+        .replace("999999999999", ACCOUNT);
     std::fs::write(&file, right).expect("write");
     let run = emulator.switchyard().run(["apply", file.to_str().expect("utf-8")]);
     assert_eq!(run.code, 0, "{run:?}");

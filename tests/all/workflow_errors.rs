@@ -7,7 +7,10 @@ const HEADER: &str = "[workflow]\nname = \"w\"\nregion = \"us-east-1\"\n";
 
 /// A step running the `misbehave` guest that would echo; mistakes are made around it.
 fn echo_step(extra: &str) -> String {
-    format!("[[step]]\nid = \"one\"\nplugin = \"{}\"\nwith = {{ action = \"echo\" }}\n{extra}\n", guests::MISBEHAVE)
+    format!(
+        "[[step]]\nid = \"one\"\nplugin = \"{}\"\nwith = {{ action = \"echo\" }}\n{extra}\n",
+        guests::MISBEHAVE
+    )
 }
 
 /// Plans `text` with no AWS credentials at all: every one of these must fail before AWS.
@@ -37,32 +40,69 @@ fn toml_syntax_errors_give_the_line() {
 #[test]
 fn unknown_fields_are_rejected_by_name() {
     assert_usage_error("[workflow]\nnmae = \"w\"\n", &["unknown field `nmae`", "name"]);
-    assert_usage_error(&format!("{HEADER}{}", echo_step("grant = [\"iam:read\"]")), &["unknown field `grant`"]);
+    assert_usage_error(
+        &format!("{HEADER}{}", echo_step("grant = [\"iam:read\"]")),
+        &["unknown field `grant`"],
+    );
     assert_usage_error(&format!("{HEADER}[stepz]\n"), &["unknown field `stepz`"]);
 }
 
 #[test]
 fn the_header_is_checked() {
     assert_usage_error(&echo_step(""), &["missing field `workflow`"]);
-    assert_usage_error(&format!("[workflow]\nname = \"w\"\naccount = \"12345\"\n{}", echo_step("")), &["workflow.account", "12 digits"]);
-    assert_usage_error("[workflow]\nname = \"w\"\naccount = 123456789012\n", &["line 3", "expected a string"]);
+    assert_usage_error(
+        &format!("[workflow]\nname = \"w\"\naccount = \"12345\"\n{}", echo_step("")),
+        &["workflow.account", "12 digits"],
+    );
+    assert_usage_error(
+        "[workflow]\nname = \"w\"\naccount = 123456789012\n",
+        &["line 3", "expected a string"],
+    );
     assert_usage_error(HEADER, &["no steps", "[[step]]"]);
 }
 
 #[test]
 fn step_ids_must_be_valid_and_unique() {
-    assert_usage_error(&format!("{HEADER}{}{}", echo_step(""), echo_step("")), &["step[1] (one).id", "unique"]);
-    assert_usage_error(&format!("{HEADER}{}", echo_step("").replace("id = \"one\"", "id = \"has space\"")), &["step[0].id"]);
+    assert_usage_error(
+        &format!("{HEADER}{}{}", echo_step(""), echo_step("")),
+        &["step[1] (one).id", "unique"],
+    );
+    assert_usage_error(
+        &format!(
+            "{HEADER}{}",
+            echo_step("").replace("id = \"one\"", "id = \"has space\"")
+        ),
+        &["step[0].id"],
+    );
 }
 
 #[test]
 fn plugins_must_exist_and_match_their_pin() {
-    assert_usage_error(&format!("{HEADER}[[step]]\nid = \"a\"\nplugin = \"no-such-plugin\"\n"), &["step `a`", "no built-in plugin is named `no-such-plugin`", "validate-cert"]);
-    assert_usage_error(&format!("{HEADER}[[step]]\nid = \"a\"\nplugin = \"./missing.wasm\"\n"), &["step `a`", "missing.wasm"]);
+    assert_usage_error(
+        &format!("{HEADER}[[step]]\nid = \"a\"\nplugin = \"no-such-plugin\"\n"),
+        &[
+            "step `a`",
+            "no built-in plugin is named `no-such-plugin`",
+            "validate-cert",
+        ],
+    );
+    assert_usage_error(
+        &format!("{HEADER}[[step]]\nid = \"a\"\nplugin = \"./missing.wasm\"\n"),
+        &["step `a`", "missing.wasm"],
+    );
     let wrong = "0".repeat(64);
-    assert_usage_error(&format!("{HEADER}{}", echo_step(&format!("sha256 = \"{wrong}\""))), &["step `one`", "not the pinned", &wrong]);
-    assert_usage_error(&format!("{HEADER}{}", echo_step("sha256 = \"abc\"")), &["step[0] (one).sha256", "64 hex"]);
-    assert_usage_error(&format!("{HEADER}[[step]]\nid = \"a\"\nplugin = \"validate-cert\"\nsha256 = \"{wrong}\"\n"), &["sha256", "built-in"]);
+    assert_usage_error(
+        &format!("{HEADER}{}", echo_step(&format!("sha256 = \"{wrong}\""))),
+        &["step `one`", "not the pinned", &wrong],
+    );
+    assert_usage_error(
+        &format!("{HEADER}{}", echo_step("sha256 = \"abc\"")),
+        &["step[0] (one).sha256", "64 hex"],
+    );
+    assert_usage_error(
+        &format!("{HEADER}[[step]]\nid = \"a\"\nplugin = \"validate-cert\"\nsha256 = \"{wrong}\"\n"),
+        &["sha256", "built-in"],
+    );
 }
 
 #[test]
@@ -71,41 +111,88 @@ fn a_file_that_is_not_a_plugin_is_named() {
     std::fs::write(dir.path().join("junk.wasm"), b"\0asm junk").expect("write");
     let run = switchyard().run(["plan", file.to_str().expect("utf-8")]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("junk.wasm") && run.stderr.contains("not a usable switchyard plugin"), "{run:?}");
+    assert!(
+        run.stderr.contains("junk.wasm") && run.stderr.contains("not a usable switchyard plugin"),
+        "{run:?}"
+    );
 }
 
 #[test]
 fn grants_must_be_known_and_sufficient() {
-    assert_usage_error(&format!("{HEADER}{}", echo_step("grants = [\"iam:admin\"]")), &["step[0] (one).grants[0]", "unknown capability `iam:admin`", "iam:read"]);
     assert_usage_error(
-        &format!("{HEADER}[[step]]\nid = \"check\"\nplugin = \"validate-cert\"\nwith = {{ certificate = \"a\", private_key = \"b\" }}\n"),
-        &["step `check` (plugin validate-cert) needs `certificates:load`", "add `certificates:load` to the step's `grants`"],
+        &format!("{HEADER}{}", echo_step("grants = [\"iam:admin\"]")),
+        &["step[0] (one).grants[0]", "unknown capability `iam:admin`", "iam:read"],
+    );
+    assert_usage_error(
+        &format!(
+            "{HEADER}[[step]]\nid = \"check\"\nplugin = \"validate-cert\"\nwith = {{ certificate = \"a\", private_key = \"b\" }}\n"
+        ),
+        &[
+            "step `check` (plugin validate-cert) needs `certificates:load`",
+            "add `certificates:load` to the step's `grants`",
+        ],
     );
 }
 
 #[test]
 fn references_must_resolve() {
-    assert_usage_error(&format!("{HEADER}{}", echo_step("").replace("action = \"echo\"", "action = \"${vars.nope}\"")), &["step[0] (one).with.action", "no var `nope`"]);
     assert_usage_error(
-        &format!("{HEADER}{}", echo_step("").replace("action = \"echo\"", "action = \"${env.SWITCHYARD_TEST_SURELY_UNSET}\"")),
+        &format!(
+            "{HEADER}{}",
+            echo_step("").replace("action = \"echo\"", "action = \"${vars.nope}\"")
+        ),
+        &["step[0] (one).with.action", "no var `nope`"],
+    );
+    assert_usage_error(
+        &format!(
+            "{HEADER}{}",
+            echo_step("").replace("action = \"echo\"", "action = \"${env.SWITCHYARD_TEST_SURELY_UNSET}\"")
+        ),
         &["with.action", "SWITCHYARD_TEST_SURELY_UNSET is not set"],
     );
-    assert_usage_error(&format!("{HEADER}{}", echo_step("").replace("action = \"echo\"", "action = \"${steps.later.x}\"")), &["no earlier step has id `later`"]);
-    assert_usage_error(&format!("{HEADER}{}", echo_step("").replace("action = \"echo\"", "action = \"${vars.x\"")), &["without a closing"]);
-    assert_usage_error(&format!("{HEADER}{}", echo_step("").replace("action = \"echo\"", "action = \"${what.x}\"")), &["vars.", "env.", "steps."]);
+    assert_usage_error(
+        &format!(
+            "{HEADER}{}",
+            echo_step("").replace("action = \"echo\"", "action = \"${steps.later.x}\"")
+        ),
+        &["no earlier step has id `later`"],
+    );
+    assert_usage_error(
+        &format!(
+            "{HEADER}{}",
+            echo_step("").replace("action = \"echo\"", "action = \"${vars.x\"")
+        ),
+        &["without a closing"],
+    );
+    assert_usage_error(
+        &format!(
+            "{HEADER}{}",
+            echo_step("").replace("action = \"echo\"", "action = \"${what.x}\"")
+        ),
+        &["vars.", "env.", "steps."],
+    );
 }
 
 #[test]
 fn limits_must_be_in_range() {
-    assert_usage_error(&format!("{HEADER}{}", echo_step("limits = { memory_mib = 0 }")), &["limits.memory_mib", "1 to 4096"]);
-    assert_usage_error(&format!("{HEADER}{}", echo_step("limits = { time_seconds = 99999 }")), &["limits.time_seconds"]);
+    assert_usage_error(
+        &format!("{HEADER}{}", echo_step("limits = { memory_mib = 0 }")),
+        &["limits.memory_mib", "1 to 4096"],
+    );
+    assert_usage_error(
+        &format!("{HEADER}{}", echo_step("limits = { time_seconds = 99999 }")),
+        &["limits.time_seconds"],
+    );
 }
 
 #[test]
 fn a_missing_workflow_file_is_a_usage_error() {
     let run = switchyard().run(["plan", "/nonexistent/workflow.toml"]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("/nonexistent/workflow.toml") && run.stderr.contains("cannot read"), "{run:?}");
+    assert!(
+        run.stderr.contains("/nonexistent/workflow.toml") && run.stderr.contains("cannot read"),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -114,7 +201,10 @@ fn region_flag_must_agree_with_the_workflow() {
     let run = switchyard().run(["plan", "--region", "eu-west-1", file.to_str().expect("utf-8")]);
     drop(dir);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("eu-west-1") && run.stderr.contains("us-east-1"), "{run:?}");
+    assert!(
+        run.stderr.contains("eu-west-1") && run.stderr.contains("us-east-1"),
+        "{run:?}"
+    );
 }
 
 #[test]

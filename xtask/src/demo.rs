@@ -36,10 +36,33 @@ pub fn run() -> anyhow::Result<()> {
     };
     println!("$ switchyard whoami");
     run_cmd(&mut switchyard(&["whoami"]))?;
-    println!("\n$ switchyard validate --cert site.pem --key site.key --chain chain.pem --domain www.example.com --domain example.com");
-    run_cmd(&mut switchyard(&["validate", "--cert", "site.pem", "--key", "site.key", "--chain", "chain.pem", "--domain", "www.example.com", "--domain", "example.com"]))?;
+    println!(
+        "\n$ switchyard validate --cert site.pem --key site.key --chain chain.pem --domain www.example.com --domain example.com"
+    );
+    run_cmd(&mut switchyard(&[
+        "validate",
+        "--cert",
+        "site.pem",
+        "--key",
+        "site.key",
+        "--chain",
+        "chain.pem",
+        "--domain",
+        "www.example.com",
+        "--domain",
+        "example.com",
+    ]))?;
     println!("\n$ switchyard validate --cert site.pem --key site.key --domain shop.example.org   (expected to fail)");
-    let status = switchyard(&["validate", "--cert", "site.pem", "--key", "site.key", "--domain", "shop.example.org"]).status()?;
+    let status = switchyard(&[
+        "validate",
+        "--cert",
+        "site.pem",
+        "--key",
+        "site.key",
+        "--domain",
+        "shop.example.org",
+    ])
+    .status()?;
     println!("exit code {}", status.code().unwrap_or(-1));
     Ok(())
 }
@@ -49,7 +72,8 @@ fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
     let ca_key = KeyPair::generate()?;
     let mut ca = CertificateParams::new(Vec::<String>::new())?;
-    ca.distinguished_name.push(DnType::CommonName, "Switchyard Demo Root CA");
+    ca.distinguished_name
+        .push(DnType::CommonName, "Switchyard Demo Root CA");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.not_before = now - Duration::days(1);
     ca.not_after = now + Duration::days(3650);
@@ -57,7 +81,8 @@ fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
 
     let int_key = KeyPair::generate()?;
     let mut int = CertificateParams::new(Vec::<String>::new())?;
-    int.distinguished_name.push(DnType::CommonName, "Switchyard Demo Intermediate CA");
+    int.distinguished_name
+        .push(DnType::CommonName, "Switchyard Demo Intermediate CA");
     int.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     int.not_before = now - Duration::days(1);
     int.not_after = now + Duration::days(1825);

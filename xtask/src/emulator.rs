@@ -37,7 +37,10 @@ impl Emulator {
             let _ = child.kill();
             bail!("the emulator did not start (it said {line:?})");
         };
-        Ok(Self { endpoint: endpoint.to_owned(), child })
+        Ok(Self {
+            endpoint: endpoint.to_owned(),
+            child,
+        })
     }
 }
 

@@ -37,7 +37,10 @@ fn main() -> ExitCode {
 
 /// The workspace root.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask/ is in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ is in the workspace")
+        .to_path_buf()
 }
 
 /// Runs a command, failing with its name when it fails.
@@ -57,5 +60,19 @@ fn cargo() -> Command {
 
 /// Unit tests of every crate that has them, then the end-to-end suite.
 fn test(extra: &[String]) -> anyhow::Result<()> {
-    run_cmd(cargo().args(["test", "--locked", "-p", "switchyard", "-p", "validate-cert", "-p", "switchyard-sdk"]).args(extra).env("SWITCHYARD_PYTHON", emulator::python()))
+    run_cmd(
+        cargo()
+            .args([
+                "test",
+                "--locked",
+                "-p",
+                "switchyard",
+                "-p",
+                "validate-cert",
+                "-p",
+                "switchyard-sdk",
+            ])
+            .args(extra)
+            .env("SWITCHYARD_PYTHON", emulator::python()),
+    )
 }

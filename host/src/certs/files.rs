@@ -17,16 +17,34 @@ pub(super) fn read_certificates(path: &Path) -> Result<Vec<Vec<u8>>, HostError> 
     for block in blocks.iter().filter(|b| b.tag() == "CERTIFICATE") {
         match X509Certificate::from_der(block.contents()) {
             Ok((rest, _)) if rest.is_empty() => certs.push(block.contents().to_vec()),
-            Ok(_) => return Err(HostError::invalid(field, "malformed", "a CERTIFICATE block has bytes after the certificate: the file is damaged; export it again")),
-            Err(e) => return Err(HostError::invalid(field, "malformed", format!("a CERTIFICATE block is not a valid X.509 certificate ({e}): the file is damaged; export it again"))),
+            Ok(_) => {
+                return Err(HostError::invalid(
+                    field,
+                    "malformed",
+                    "a CERTIFICATE block has bytes after the certificate: the file is damaged; export it again",
+                ));
+            }
+            Err(e) => {
+                return Err(HostError::invalid(
+                    field,
+                    "malformed",
+                    format!(
+                        "a CERTIFICATE block is not a valid X.509 certificate ({e}): the file is damaged; export it again"
+                    ),
+                ));
+            }
         }
     }
     if certs.is_empty() {
         let found: Vec<&str> = blocks.iter().map(|b| b.tag()).collect();
-        return Err(HostError::invalid(field, "no-certificate", format!(
-            "holds no CERTIFICATE block (found: {}): give the certificate file here, not the key",
-            found.join(", ")
-        )));
+        return Err(HostError::invalid(
+            field,
+            "no-certificate",
+            format!(
+                "holds no CERTIFICATE block (found: {}): give the certificate file here, not the key",
+                found.join(", ")
+            ),
+        ));
     }
     Ok(certs)
 }
@@ -36,20 +54,27 @@ pub(super) fn read_private_key(path: &Path) -> Result<PrivateKey, HostError> {
     let blocks = read_pem(path, MAX_KEY_FILE)?;
     let field = path.display().to_string();
     let encrypted = blocks.iter().any(|b| {
-        b.tag() == "ENCRYPTED PRIVATE KEY"
-            || b.headers().get("Proc-Type").is_some_and(|v| v.contains("ENCRYPTED"))
+        b.tag() == "ENCRYPTED PRIVATE KEY" || b.headers().get("Proc-Type").is_some_and(|v| v.contains("ENCRYPTED"))
     });
     if encrypted {
-        return Err(HostError::invalid(field, "encrypted-key", format!(
-            "the private key is encrypted; AWS needs it unencrypted: decrypt it with \
+        return Err(HostError::invalid(
+            field,
+            "encrypted-key",
+            format!(
+                "the private key is encrypted; AWS needs it unencrypted: decrypt it with \
              `openssl pkey -in {0} -out {0}.decrypted` and keep that file private",
-            path.display()
-        )));
+                path.display()
+            ),
+        ));
     }
     let mut keys = blocks.iter().filter(|b| b.tag().ends_with("PRIVATE KEY"));
     let (Some(block), None) = (keys.next(), keys.next()) else {
         let count = blocks.iter().filter(|b| b.tag().ends_with("PRIVATE KEY")).count();
-        let what = if count == 0 { "holds no PRIVATE KEY block: give the key file here, not the certificate" } else { "holds more than one private key: keep only the certificate's key in it" };
+        let what = if count == 0 {
+            "holds no PRIVATE KEY block: give the key file here, not the certificate"
+        } else {
+            "holds more than one private key: keep only the certificate's key in it"
+        };
         return Err(HostError::invalid(field, "no-key", what));
     };
     PrivateKey::parse(block.tag(), block.contents(), pem::encode(block))
@@ -60,20 +85,40 @@ pub(super) fn read_private_key(path: &Path) -> Result<PrivateKey, HostError> {
 fn read_pem(path: &Path, limit: u64) -> Result<Vec<pem::Pem>, HostError> {
     let field = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => HostError::invalid(&field, "missing", "no such file: check the path (relative paths are relative to the workflow file's directory)"),
+        std::io::ErrorKind::NotFound => HostError::invalid(
+            &field,
+            "missing",
+            "no such file: check the path (relative paths are relative to the workflow file's directory)",
+        ),
         _ => HostError::invalid(&field, "unreadable", format!("cannot open: {e}")),
     })?;
     let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| HostError::invalid(&field, "unreadable", format!("cannot read: {e}")))?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| HostError::invalid(&field, "unreadable", format!("cannot read: {e}")))?;
     if bytes.len() as u64 > limit {
-        return Err(HostError::invalid(field, "oversized", format!("is larger than {} KiB: this is not a certificate or key file", limit / 1024)));
+        return Err(HostError::invalid(
+            field,
+            "oversized",
+            format!(
+                "is larger than {} KiB: this is not a certificate or key file",
+                limit / 1024
+            ),
+        ));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(HostError::invalid(field, "empty", "is empty: export the certificate or key again"));
+        return Err(HostError::invalid(
+            field,
+            "empty",
+            "is empty: export the certificate or key again",
+        ));
     }
     let Ok(text) = std::str::from_utf8(&bytes) else {
         let hint = if bytes.first() == Some(&0x30) {
-            format!("looks like DER (binary); convert it to PEM with `openssl x509 -inform der -in {0} -out {0}.pem` (or `openssl pkey -inform der` for a key)", path.display())
+            format!(
+                "looks like DER (binary); convert it to PEM with `openssl x509 -inform der -in {0} -out {0}.pem` (or `openssl pkey -inform der` for a key)",
+                path.display()
+            )
         } else {
             "is binary, not PEM text".to_owned()
         };
@@ -81,16 +126,33 @@ fn read_pem(path: &Path, limit: u64) -> Result<Vec<pem::Pem>, HostError> {
     };
     let begins = text.matches("-----BEGIN ").count();
     if begins == 0 {
-        return Err(HostError::invalid(field, "not-pem", "has no `-----BEGIN …-----` line: it is not a PEM file"));
+        return Err(HostError::invalid(
+            field,
+            "not-pem",
+            "has no `-----BEGIN …-----` line: it is not a PEM file",
+        ));
     }
     if text.matches("-----END ").count() < begins {
-        return Err(HostError::invalid(field, "truncated", "a PEM block has no `-----END …-----` line: the file is cut short; copy it again whole"));
+        return Err(HostError::invalid(
+            field,
+            "truncated",
+            "a PEM block has no `-----END …-----` line: the file is cut short; copy it again whole",
+        ));
     }
-    pem::parse_many(text).map_err(|e| HostError::invalid(field, "malformed", format!("is not valid PEM ({e}): copy it again whole")))
+    pem::parse_many(text).map_err(|e| {
+        HostError::invalid(
+            field,
+            "malformed",
+            format!("is not valid PEM ({e}): copy it again whole"),
+        )
+    })
 }
 
 /// Encodes DER certificates as PEM.
 pub(super) fn to_pem(ders: &[Vec<u8>]) -> String {
-    let blocks: Vec<pem::Pem> = ders.iter().map(|der| pem::Pem::new("CERTIFICATE", der.clone())).collect();
+    let blocks: Vec<pem::Pem> = ders
+        .iter()
+        .map(|der| pem::Pem::new("CERTIFICATE", der.clone()))
+        .collect();
     pem::encode_many(&blocks)
 }

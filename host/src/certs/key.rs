@@ -12,7 +12,10 @@ const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 
 /// The public half of a private key.
 enum Public {
-    Rsa { modulus: Vec<u8>, exponent: Vec<u8> },
+    Rsa {
+        modulus: Vec<u8>,
+        exponent: Vec<u8>,
+    },
     /// The raw public key as it appears in a certificate's SubjectPublicKeyInfo bit string
     /// (an uncompressed EC point, or an Ed25519 key).
     Raw(Vec<u8>),
@@ -43,10 +46,18 @@ impl PrivateKey {
                             .as_ref()
                             .to_vec(),
                     ),
-                    other => return Err(format!("the private key's algorithm ({other}) is not RSA, ECDSA or Ed25519")),
+                    other => {
+                        return Err(format!(
+                            "the private key's algorithm ({other}) is not RSA, ECDSA or Ed25519"
+                        ));
+                    }
                 }
             }
-            other => return Err(format!("a `{other}` block is not a private key this tool reads: use PKCS#8 (`openssl pkey -in KEY -out KEY.pk8`)")),
+            other => {
+                return Err(format!(
+                    "a `{other}` block is not a private key this tool reads: use PKCS#8 (`openssl pkey -in KEY -out KEY.pk8`)"
+                ));
+            }
         };
         Ok(Self { pem, public })
     }
@@ -56,9 +67,7 @@ impl PrivateKey {
         let spki = cert.public_key();
         match &self.public {
             Public::Rsa { modulus, exponent } => match spki.parsed() {
-                Ok(PublicKey::RSA(rsa)) => {
-                    trim(rsa.modulus) == trim(modulus) && trim(rsa.exponent) == trim(exponent)
-                }
+                Ok(PublicKey::RSA(rsa)) => trim(rsa.modulus) == trim(modulus) && trim(rsa.exponent) == trim(exponent),
                 _ => false,
             },
             Public::Raw(raw) => spki.subject_public_key.data.as_ref() == raw.as_slice(),

@@ -50,14 +50,23 @@ impl Bundle {
             chain.extend(files::read_certificates(Path::new(chain_path))?);
         }
         let key = files::read_private_key(Path::new(&source.private_key))?;
-        Ok(Self { leaf, chain, certificates_in_certificate_file, key })
+        Ok(Self {
+            leaf,
+            chain,
+            certificates_in_certificate_file,
+            key,
+        })
     }
 
     /// The public facts.
     pub fn facts(&self) -> BundleFacts {
         BundleFacts {
             leaf: facts::certificate_facts(&parse(&self.leaf)),
-            chain: self.chain.iter().map(|der| facts::certificate_facts(&parse(der))).collect(),
+            chain: self
+                .chain
+                .iter()
+                .map(|der| facts::certificate_facts(&parse(der)))
+                .collect(),
             certificates_in_certificate_file: self.certificates_in_certificate_file,
         }
     }

@@ -107,8 +107,13 @@ impl Global {
             1 => "info",
             _ => "debug",
         };
-        let filter = tracing_subscriber::EnvFilter::try_from_env("SWITCHYARD_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("switchyard={level}")));
-        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+        let filter = tracing_subscriber::EnvFilter::try_from_env("SWITCHYARD_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("switchyard={level}")));
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .init();
     }
 
     pub fn reporter(&self) -> Reporter {
@@ -124,9 +129,15 @@ impl Global {
         if let (Some(flag), Some(pinned)) = (&self.region, workflow_region)
             && flag != pinned
         {
-            return Err(UsageError(format!("--region {flag} disagrees with the workflow's region {pinned}: drop --region or change the workflow")).into());
+            return Err(UsageError(format!(
+                "--region {flag} disagrees with the workflow's region {pinned}: drop --region or change the workflow"
+            ))
+            .into());
         }
-        let options = AwsOptions { profile: self.profile.clone(), region: self.region.clone().or(workflow_region.map(str::to_owned)) };
+        let options = AwsOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone().or(workflow_region.map(str::to_owned)),
+        };
         Ok(Arc::new(Aws::load(&options).await?))
     }
 
@@ -160,7 +171,9 @@ fn cache_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("SWITCHYARD_CACHE_DIR") {
         return Some(PathBuf::from(dir));
     }
-    let base = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
     Some(base.join("switchyard").join("components"))
 }
 
@@ -172,6 +185,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     let usage = err.downcast_ref::<WorkflowError>().is_some()
         || err.downcast_ref::<UsageError>().is_some()
         || err.downcast_ref::<AwsSetupError>().is_some()
-        || err.downcast_ref::<PrepareError>().is_some_and(|e| !matches!(e, PrepareError::Identity(_)));
+        || err
+            .downcast_ref::<PrepareError>()
+            .is_some_and(|e| !matches!(e, PrepareError::Identity(_)));
     if usage { USAGE } else { FAILED }
 }

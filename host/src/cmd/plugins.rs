@@ -37,22 +37,45 @@ impl Plugins {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
         let runner = global.runner(global.reporter())?;
         let refs: Vec<PluginRef> = match &self {
-            Plugins::List => builtin_names().into_iter().map(|n| PluginRef::Builtin(n.to_owned())).collect(),
+            Plugins::List => builtin_names()
+                .into_iter()
+                .map(|n| PluginRef::Builtin(n.to_owned()))
+                .collect(),
             Plugins::Inspect { plugin } => vec![PluginRef::parse(plugin, None, &std::env::current_dir()?)],
         };
         let mut infos = Vec::new();
         for plugin_ref in refs {
             let bytes = plugin_ref.read()?;
             let plugin = runner.runtime().load(&bytes)?;
-            let d = runner.describe(&plugin).await.with_context(|| format!("{} cannot describe itself", bytes.label))?;
-            let input_schema = serde_json::from_str(&d.input_schema).unwrap_or(serde_json::Value::String(d.input_schema.clone()));
-            infos.push(Info { name: d.name, version: d.version, description: d.description, capabilities: d.capabilities, source: bytes.label, sha256: bytes.sha256, size: bytes.bytes.len(), input_schema });
+            let d = runner
+                .describe(&plugin)
+                .await
+                .with_context(|| format!("{} cannot describe itself", bytes.label))?;
+            let input_schema =
+                serde_json::from_str(&d.input_schema).unwrap_or(serde_json::Value::String(d.input_schema.clone()));
+            infos.push(Info {
+                name: d.name,
+                version: d.version,
+                description: d.description,
+                capabilities: d.capabilities,
+                source: bytes.label,
+                sha256: bytes.sha256,
+                size: bytes.bytes.len(),
+                input_schema,
+            });
         }
         match self {
             Plugins::List => global.print(&infos, || {
                 let mut out = String::new();
                 for i in &infos {
-                    let _ = writeln!(out, "{:<16} {:<8} {:>7} KiB  needs: {}", i.name, i.version, i.size / 1024, i.capabilities.join(", "));
+                    let _ = writeln!(
+                        out,
+                        "{:<16} {:<8} {:>7} KiB  needs: {}",
+                        i.name,
+                        i.version,
+                        i.size / 1024,
+                        i.capabilities.join(", ")
+                    );
                     let _ = writeln!(out, "    {}", i.description);
                 }
                 out

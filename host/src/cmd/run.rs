@@ -19,19 +19,32 @@ pub async fn run_workflow(global: &Global, file: &Path, mode: Mode) -> anyhow::R
     let (account, _arn) = runner.check_account(&workflow, &aws).await?;
     let report = runner.execute(&workflow, &steps, Some(aws), account, mode).await;
     global.print(&report, || human(&report))?;
-    Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(FAILED) })
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(FAILED)
+    })
 }
 
 fn human(report: &RunReport) -> String {
-    let mut out = format!("{} {} (account {}, {})\n", report.mode, report.workflow, report.account, report.region);
+    let mut out = format!(
+        "{} {} (account {}, {})\n",
+        report.mode, report.workflow, report.account, report.region
+    );
     for step in &report.steps {
         let (mark, what) = match step.status {
             Status::Succeeded => ("✓", format!("done in {} ms", step.duration_ms)),
-            Status::Failed => ("✗", format!("failed: {}", step.failure.as_ref().map_or("", |f| f.message.as_str()))),
-            Status::WouldChange => ("~", step.planned.as_ref().map_or_else(String::new, |p| match &p.resource {
-                Some(r) => format!("would {} ({r})", p.action),
-                None => format!("would {}", p.action),
-            })),
+            Status::Failed => (
+                "✗",
+                format!("failed: {}", step.failure.as_ref().map_or("", |f| f.message.as_str())),
+            ),
+            Status::WouldChange => (
+                "~",
+                step.planned.as_ref().map_or_else(String::new, |p| match &p.resource {
+                    Some(r) => format!("would {} ({r})", p.action),
+                    None => format!("would {}", p.action),
+                }),
+            ),
             Status::NotRun => ("·", format!("not run: {}", step.reason.as_deref().unwrap_or(""))),
         };
         let _ = writeln!(out, "  {mark} {:<16} {:<24} {what}", step.id, step.plugin);

@@ -42,7 +42,11 @@ pub struct Validate {
 impl Validate {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
         let cwd = std::env::current_dir()?;
-        let files: Vec<PathBuf> = [Some(&self.cert), Some(&self.key), self.chain.as_ref()].into_iter().flatten().map(|p| normalise(&cwd.join(p))).collect();
+        let files: Vec<PathBuf> = [Some(&self.cert), Some(&self.key), self.chain.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|p| normalise(&cwd.join(p)))
+            .collect();
         let path = |p: &PathBuf| Value::String(escape(&normalise(&cwd.join(p)).display().to_string()));
         let mut with = json!({
             "certificate": path(&self.cert),
@@ -58,16 +62,39 @@ impl Validate {
             id: "validate".into(),
             plugin: PluginRef::Builtin("validate-cert".into()),
             with,
-            grants: files.iter().map(|f| Grant { capability: Capability::CertificatesLoad, resource: Some(f.display().to_string()) }).collect(),
+            grants: files
+                .iter()
+                .map(|f| Grant {
+                    capability: Capability::CertificatesLoad,
+                    resource: Some(f.display().to_string()),
+                })
+                .collect(),
             limits: Limits::default(),
         };
-        let workflow = Workflow { file: cwd.join("validate"), name: "validate".into(), account: None, region: None, vars: Default::default(), steps: vec![step] };
+        let workflow = Workflow {
+            file: cwd.join("validate"),
+            name: "validate".into(),
+            account: None,
+            region: None,
+            vars: Default::default(),
+            steps: vec![step],
+        };
         // The report is the output: plugin log lines only with -v.
-        let reporter = if global.verbose > 0 { global.reporter() } else { Reporter::new(None) };
+        let reporter = if global.verbose > 0 {
+            global.reporter()
+        } else {
+            Reporter::new(None)
+        };
         let runner = global.runner(reporter)?;
         let steps = runner.prepare(&workflow).await?;
-        let report = runner.execute(&workflow, &steps, None, String::new(), Mode::Apply).await;
-        let step = report.steps.into_iter().next().ok_or_else(|| anyhow::anyhow!("validate-cert did not run"))?;
+        let report = runner
+            .execute(&workflow, &steps, None, String::new(), Mode::Apply)
+            .await;
+        let step = report
+            .steps
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("validate-cert did not run"))?;
         let validation = match (step.status, step.outputs, step.failure) {
             (Status::Succeeded, Some(outputs), _) => outputs,
             (_, _, Some(f)) if f.code == "validation-failed" && f.details.is_some() => f.details.unwrap_or_default(),
@@ -96,24 +123,52 @@ fn escape(text: &str) -> String {
 fn human(report: &Value) -> String {
     let mut out = String::new();
     if let Some(c) = report.get("certificate") {
-        let field = |k: &str| c.get(k).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).unwrap_or_default();
+        let field = |k: &str| {
+            c.get(k)
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .unwrap_or_default()
+        };
         let _ = writeln!(out, "certificate  {}", field("subject"));
         let _ = writeln!(out, "issuer       {}", field("issuer"));
-        let _ = writeln!(out, "names        {}", c.get("dns_names").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "names        {}",
+            c.get("dns_names")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default()
+        );
         let _ = writeln!(out, "key          {}", field("key"));
-        let _ = writeln!(out, "expires      {} ({} days left)", field("not_after"), field("days_left"));
+        let _ = writeln!(
+            out,
+            "expires      {} ({} days left)",
+            field("not_after"),
+            field("days_left")
+        );
         let _ = writeln!(out, "sha256       {}", field("sha256_fingerprint"));
         out.push('\n');
     }
-    let findings = report.get("findings").and_then(Value::as_array).cloned().unwrap_or_default();
+    let findings = report
+        .get("findings")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let (mut errors, mut warnings) = (0, 0);
     for f in &findings {
         let severity = f.get("severity").and_then(Value::as_str).unwrap_or("error");
-        if severity == "error" { errors += 1 } else { warnings += 1 }
+        if severity == "error" {
+            errors += 1
+        } else {
+            warnings += 1
+        }
         let code = f.get("code").and_then(Value::as_str).unwrap_or("");
         let message = f.get("message").and_then(Value::as_str).unwrap_or("");
         let _ = writeln!(out, "{severity:<8} {code:<28} {message}");
     }
-    let _ = writeln!(out, "{}: {errors} error(s), {warnings} warning(s)", if errors == 0 { "ok" } else { "invalid" });
+    let _ = writeln!(
+        out,
+        "{}: {errors} error(s), {warnings} warning(s)",
+        if errors == 0 { "ok" } else { "invalid" }
+    );
     out
 }

@@ -23,8 +23,18 @@ impl Whoami {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
         let aws = global.aws(None).await?;
         let caller = aws.caller().await.map_err(PrepareError::Identity)?;
-        let id = Identity { account: caller.account, arn: caller.arn, user_id: caller.user_id, region: aws.region().to_owned() };
-        global.print(&id, || format!("account  {}\narn      {}\nuser id  {}\nregion   {}\n", id.account, id.arn, id.user_id, id.region))?;
+        let id = Identity {
+            account: caller.account,
+            arn: caller.arn,
+            user_id: caller.user_id,
+            region: aws.region().to_owned(),
+        };
+        global.print(&id, || {
+            format!(
+                "account  {}\narn      {}\nuser id  {}\nregion   {}\n",
+                id.account, id.arn, id.user_id, id.region
+            )
+        })?;
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -6,7 +6,8 @@ use wasmtime::component::Resource;
 
 use crate::aws::Aws;
 use crate::bindings::certificates::{
-    AcmCertificate, BundleFacts, BundleSource, Host, HostBundle, ServerCertificate, ServerCertificateDetail, Verification,
+    AcmCertificate, BundleFacts, BundleSource, Host, HostBundle, ServerCertificate, ServerCertificateDetail,
+    Verification,
 };
 use crate::certs::{Bundle, fingerprint};
 use crate::error::HostError;
@@ -39,8 +40,16 @@ impl Host for StepState {
             private_key: resolve(&source.private_key),
             chain: source.chain.as_deref().map(resolve),
         };
-        for path in [Some(&source.certificate), Some(&source.private_key), source.chain.as_ref()].into_iter().flatten() {
-            self.gate.check(Call::new(Capability::CertificatesLoad, "read a certificate file").on(path))?;
+        for path in [
+            Some(&source.certificate),
+            Some(&source.private_key),
+            source.chain.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.gate
+                .check(Call::new(Capability::CertificatesLoad, "read a certificate file").on(path))?;
         }
         let bundle = Bundle::load(&source)?;
         self.table.push(bundle).map_err(|e| HostError::Trap(e.into()))
@@ -55,7 +64,11 @@ impl Host for StepState {
         check_iam_name(&name)?;
         check_iam_path(&path)?;
         let bundle = self.table.get(&bundle).map_err(|e| HostError::Trap(e.into()))?;
-        let (body, chain, key) = (bundle.leaf_pem(), bundle.chain_pem(), bundle.private_key_pem().to_owned());
+        let (body, chain, key) = (
+            bundle.leaf_pem(),
+            bundle.chain_pem(),
+            bundle.private_key_pem().to_owned(),
+        );
         let call = Call::new(Capability::IamWrite, "upload server certificate").on(&path);
         self.gate
             .call(call, async |aws| {
@@ -80,22 +93,38 @@ impl Host for StepState {
     async fn get_server_certificate(&mut self, name: String) -> Result<ServerCertificateDetail, HostError> {
         check_iam_name(&name)?;
         let call = Call::new(Capability::IamRead, "get server certificate").on(&name);
-        self.gate.call(call, async |aws| get_server_certificate(aws, &name).await).await
+        self.gate
+            .call(call, async |aws| get_server_certificate(aws, &name).await)
+            .await
     }
 
     async fn list_server_certificates(&mut self, path_prefix: String) -> Result<Vec<ServerCertificate>, HostError> {
         if !path_prefix.starts_with('/') {
-            return Err(HostError::invalid("path-prefix", "bad-path", "an IAM path prefix starts with `/`, e.g. `/cloudfront/`"));
+            return Err(HostError::invalid(
+                "path-prefix",
+                "bad-path",
+                "an IAM path prefix starts with `/`, e.g. `/cloudfront/`",
+            ));
         }
         let call = Call::new(Capability::IamRead, "list server certificates").on(&path_prefix);
         self.gate
             .call(call, async |aws| {
-                let mut pages = aws.iam.list_server_certificates().path_prefix(&path_prefix).into_paginator().send();
+                let mut pages = aws
+                    .iam
+                    .list_server_certificates()
+                    .path_prefix(&path_prefix)
+                    .into_paginator()
+                    .send();
                 let mut all = Vec::new();
                 while let Some(page) = pages.next().await {
                     let page = page.map_err(|e| HostError::from_sdk("iam", e))?;
                     // Keep to the prefix even if IAM answers more.
-                    all.extend(page.server_certificate_metadata_list.into_iter().filter(|m| m.path.starts_with(&path_prefix)).map(server_certificate));
+                    all.extend(
+                        page.server_certificate_metadata_list
+                            .into_iter()
+                            .filter(|m| m.path.starts_with(&path_prefix))
+                            .map(server_certificate),
+                    );
                 }
                 Ok(all)
             })
@@ -107,23 +136,38 @@ impl Host for StepState {
         // Grants for `iam:write` may be narrowed to a path: learn the certificate's path first.
         let detail = self
             .gate
-            .resolve(Capability::IamWrite, async |aws| get_server_certificate(aws, &name).await)
+            .resolve(Capability::IamWrite, async |aws| {
+                get_server_certificate(aws, &name).await
+            })
             .await?;
         let call = Call::new(Capability::IamWrite, "delete server certificate").on(&detail.meta.path);
         self.gate
             .call(call, async |aws| {
-                aws.iam.delete_server_certificate().server_certificate_name(&name).send().await.map_err(|e| HostError::from_sdk("iam", e))?;
+                aws.iam
+                    .delete_server_certificate()
+                    .server_certificate_name(&name)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("iam", e))?;
                 Ok(())
             })
             .await
     }
 
-    async fn import_certificate(&mut self, bundle: Resource<Bundle>, existing_arn: Option<String>) -> Result<String, HostError> {
+    async fn import_certificate(
+        &mut self,
+        bundle: Resource<Bundle>,
+        existing_arn: Option<String>,
+    ) -> Result<String, HostError> {
         if let Some(arn) = &existing_arn {
             check_acm_arn(arn)?;
         }
         let bundle = self.table.get(&bundle).map_err(|e| HostError::Trap(e.into()))?;
-        let (body, chain, key) = (bundle.leaf_pem(), bundle.chain_pem(), bundle.private_key_pem().to_owned());
+        let (body, chain, key) = (
+            bundle.leaf_pem(),
+            bundle.chain_pem(),
+            bundle.private_key_pem().to_owned(),
+        );
         let mut call = Call::new(Capability::AcmWrite, "import certificate into ACM");
         if let Some(arn) = &existing_arn {
             call = call.on(arn);
@@ -140,7 +184,8 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("acm", e))?;
-                out.certificate_arn.ok_or_else(|| HostError::Internal("acm ImportCertificate answered without an ARN".into()))
+                out.certificate_arn
+                    .ok_or_else(|| HostError::Internal("acm ImportCertificate answered without an ARN".into()))
             })
             .await
     }
@@ -148,7 +193,9 @@ impl Host for StepState {
     async fn describe_certificate(&mut self, arn: String) -> Result<AcmCertificate, HostError> {
         check_acm_arn(&arn)?;
         let call = Call::new(Capability::AcmRead, "describe ACM certificate").on(&arn);
-        self.gate.call(call, async |aws| describe_certificate(aws, &arn).await).await
+        self.gate
+            .call(call, async |aws| describe_certificate(aws, &arn).await)
+            .await
     }
 
     async fn list_certificates(&mut self) -> Result<Vec<AcmCertificate>, HostError> {
@@ -156,12 +203,24 @@ impl Host for StepState {
         self.gate
             .call(call, async |aws| {
                 // ACM lists only RSA 2048 and P-256 certificates unless asked for every key type.
-                let filters = Filters::builder().set_key_types(Some(AcmKeyAlgorithm::values().iter().map(|v| AcmKeyAlgorithm::from(*v)).collect())).build();
+                let filters = Filters::builder()
+                    .set_key_types(Some(
+                        AcmKeyAlgorithm::values()
+                            .iter()
+                            .map(|v| AcmKeyAlgorithm::from(*v))
+                            .collect(),
+                    ))
+                    .build();
                 let mut pages = aws.acm.list_certificates().includes(filters).into_paginator().send();
                 let mut arns = Vec::new();
                 while let Some(page) = pages.next().await {
                     let page = page.map_err(|e| HostError::from_sdk("acm", e))?;
-                    arns.extend(page.certificate_summary_list.unwrap_or_default().into_iter().filter_map(|s| s.certificate_arn));
+                    arns.extend(
+                        page.certificate_summary_list
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter_map(|s| s.certificate_arn),
+                    );
                 }
                 let mut all = Vec::with_capacity(arns.len());
                 for arn in arns {
@@ -180,9 +239,17 @@ impl Host for StepState {
                 // AWS refuses to delete a certificate in use; say so before trying.
                 let current = describe_certificate(aws, &arn).await?;
                 if !current.in_use_by.is_empty() {
-                    return Err(HostError::Conflict(format!("{arn} is in use by {}", current.in_use_by.join(", "))));
+                    return Err(HostError::Conflict(format!(
+                        "{arn} is in use by {}",
+                        current.in_use_by.join(", ")
+                    )));
                 }
-                aws.acm.delete_certificate().certificate_arn(&arn).send().await.map_err(|e| HostError::from_sdk("acm", e))?;
+                aws.acm
+                    .delete_certificate()
+                    .certificate_arn(&arn)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("acm", e))?;
                 Ok(())
             })
             .await
@@ -190,16 +257,42 @@ impl Host for StepState {
 }
 
 async fn get_server_certificate(aws: &Aws, name: &str) -> Result<ServerCertificateDetail, HostError> {
-    let out = aws.iam.get_server_certificate().server_certificate_name(name).send().await.map_err(|e| HostError::from_sdk("iam", e))?;
-    let cert = out.server_certificate.ok_or_else(|| HostError::Internal("iam GetServerCertificate answered without a certificate".into()))?;
-    let meta = cert.server_certificate_metadata.map(server_certificate).ok_or_else(|| HostError::Internal("iam GetServerCertificate answered without metadata".into()))?;
-    let sha256_fingerprint = pem::parse(&cert.certificate_body).map(|p| fingerprint(p.contents())).unwrap_or_default();
-    Ok(ServerCertificateDetail { meta, body: cert.certificate_body, chain: cert.certificate_chain, sha256_fingerprint })
+    let out = aws
+        .iam
+        .get_server_certificate()
+        .server_certificate_name(name)
+        .send()
+        .await
+        .map_err(|e| HostError::from_sdk("iam", e))?;
+    let cert = out
+        .server_certificate
+        .ok_or_else(|| HostError::Internal("iam GetServerCertificate answered without a certificate".into()))?;
+    let meta = cert
+        .server_certificate_metadata
+        .map(server_certificate)
+        .ok_or_else(|| HostError::Internal("iam GetServerCertificate answered without metadata".into()))?;
+    let sha256_fingerprint = pem::parse(&cert.certificate_body)
+        .map(|p| fingerprint(p.contents()))
+        .unwrap_or_default();
+    Ok(ServerCertificateDetail {
+        meta,
+        body: cert.certificate_body,
+        chain: cert.certificate_chain,
+        sha256_fingerprint,
+    })
 }
 
 async fn describe_certificate(aws: &Aws, arn: &str) -> Result<AcmCertificate, HostError> {
-    let out = aws.acm.describe_certificate().certificate_arn(arn).send().await.map_err(|e| HostError::from_sdk("acm", e))?;
-    let c = out.certificate.ok_or_else(|| HostError::Internal("acm DescribeCertificate answered without a certificate".into()))?;
+    let out = aws
+        .acm
+        .describe_certificate()
+        .certificate_arn(arn)
+        .send()
+        .await
+        .map_err(|e| HostError::from_sdk("acm", e))?;
+    let c = out
+        .certificate
+        .ok_or_else(|| HostError::Internal("acm DescribeCertificate answered without a certificate".into()))?;
     Ok(AcmCertificate {
         arn: c.certificate_arn.unwrap_or_else(|| arn.to_owned()),
         domain_name: c.domain_name.unwrap_or_default(),
@@ -223,11 +316,16 @@ fn server_certificate(m: aws_sdk_iam::types::ServerCertificateMetadata) -> Serve
 
 /// IAM's rule for names: 1–128 of letters, digits and `+=,.@_-`.
 fn check_iam_name(name: &str) -> Result<(), HostError> {
-    let ok = (1..=128).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    let ok =
+        (1..=128).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
     if ok {
         return Ok(());
     }
-    Err(HostError::invalid("name", "bad-name", format!("`{name}` is not a valid IAM server certificate name: use 1–128 letters, digits and `+=,.@_-`")))
+    Err(HostError::invalid(
+        "name",
+        "bad-name",
+        format!("`{name}` is not a valid IAM server certificate name: use 1–128 letters, digits and `+=,.@_-`"),
+    ))
 }
 
 /// IAM's rule for paths: `/`, or `/` + printable ASCII + `/`, at most 512 characters.
@@ -239,14 +337,22 @@ fn check_iam_path(path: &str) -> Result<(), HostError> {
     if ok {
         return Ok(());
     }
-    Err(HostError::invalid("path", "bad-path", format!("`{path}` is not a valid IAM path: it must start and end with `/`, e.g. `/cloudfront/`")))
+    Err(HostError::invalid(
+        "path",
+        "bad-path",
+        format!("`{path}` is not a valid IAM path: it must start and end with `/`, e.g. `/cloudfront/`"),
+    ))
 }
 
 fn check_acm_arn(arn: &str) -> Result<(), HostError> {
     if arn.starts_with("arn:") && arn.contains(":acm:") && arn.contains(":certificate/") {
         return Ok(());
     }
-    Err(HostError::invalid("arn", "bad-arn", format!("`{arn}` is not an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)")))
+    Err(HostError::invalid(
+        "arn",
+        "bad-arn",
+        format!("`{arn}` is not an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)"),
+    ))
 }
 
 #[cfg(test)]

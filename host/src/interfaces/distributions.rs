@@ -30,7 +30,12 @@ impl Host for StepState {
         let wanted = normalise(&alias);
         let call = Call::new(Capability::CloudfrontRead, "find distribution by alias");
         self.gate
-            .call(call, async |aws| Ok(list(aws).await?.into_iter().find(|d| d.aliases.iter().any(|a| normalise(a) == wanted))))
+            .call(call, async |aws| {
+                Ok(list(aws)
+                    .await?
+                    .into_iter()
+                    .find(|d| d.aliases.iter().any(|a| normalise(a) == wanted)))
+            })
             .await
     }
 
@@ -90,7 +95,11 @@ impl Host for StepState {
                     }
                     let waited = started.elapsed();
                     if waited >= budget {
-                        return Err(HostError::TimedOut(format!("distribution {id} was still {} after {}s", d.status, waited.as_secs())));
+                        return Err(HostError::TimedOut(format!(
+                            "distribution {id} was still {} after {}s",
+                            d.status,
+                            waited.as_secs()
+                        )));
                     }
                     reporter.progress(&step, &format!("distribution {id} is {}", d.status), 0, 0);
                     tokio::time::sleep(pause.min(budget - waited)).await;
@@ -104,8 +113,16 @@ impl Host for StepState {
 }
 
 async fn get(aws: &Aws, id: &str) -> Result<Distribution, HostError> {
-    let out = aws.cloudfront.get_distribution().id(id).send().await.map_err(|e| HostError::from_sdk("cloudfront", e))?;
-    let d = out.distribution.ok_or_else(|| HostError::Internal("cloudfront GetDistribution answered without a distribution".into()))?;
+    let out = aws
+        .cloudfront
+        .get_distribution()
+        .id(id)
+        .send()
+        .await
+        .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+    let d = out
+        .distribution
+        .ok_or_else(|| HostError::Internal("cloudfront GetDistribution answered without a distribution".into()))?;
     distribution_of(d, out.e_tag.unwrap_or_default())
 }
 
@@ -132,7 +149,9 @@ async fn list(aws: &Aws) -> Result<Vec<Distribution>, HostError> {
 }
 
 fn distribution_of(d: aws_sdk_cloudfront::types::Distribution, etag: String) -> Result<Distribution, HostError> {
-    let config = d.distribution_config.ok_or_else(|| HostError::Internal(format!("cloudfront answered without the config of {}", d.id)))?;
+    let config = d
+        .distribution_config
+        .ok_or_else(|| HostError::Internal(format!("cloudfront answered without the config of {}", d.id)))?;
     Ok(Distribution {
         aliases: config.aliases.and_then(|a| a.items).unwrap_or_default(),
         viewer_certificate: from_aws(config.viewer_certificate.as_ref()),
@@ -164,15 +183,32 @@ fn from_aws(v: Option<&AwsViewerCertificate>) -> ViewerCertificate {
         Some(AwsSslSupportMethod::StaticIp) => Some(SslSupportMethod::StaticIp),
         _ => None,
     };
-    let minimum_protocol_version = v.and_then(|v| v.minimum_protocol_version.as_ref()).map(|m| m.as_str().to_owned()).filter(|m| !m.is_empty()).unwrap_or_else(|| "TLSv1".to_owned());
-    ViewerCertificate { source, certificate, ssl_support_method, minimum_protocol_version }
+    let minimum_protocol_version = v
+        .and_then(|v| v.minimum_protocol_version.as_ref())
+        .map(|m| m.as_str().to_owned())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "TLSv1".to_owned());
+    ViewerCertificate {
+        source,
+        certificate,
+        ssl_support_method,
+        minimum_protocol_version,
+    }
 }
 
 /// Builds AWS's viewer certificate, rejecting what CloudFront would reject.
 fn to_aws(v: &ViewerCertificate) -> Result<AwsViewerCertificate, HostError> {
     let known = MinimumProtocolVersion::values();
     if !known.contains(&v.minimum_protocol_version.as_str()) {
-        return Err(HostError::invalid("minimum-protocol-version", "unknown-protocol", format!("`{}` is not a CloudFront security policy; use one of {}", v.minimum_protocol_version, known.join(", "))));
+        return Err(HostError::invalid(
+            "minimum-protocol-version",
+            "unknown-protocol",
+            format!(
+                "`{}` is not a CloudFront security policy; use one of {}",
+                v.minimum_protocol_version,
+                known.join(", ")
+            ),
+        ));
     }
     let protocol = MinimumProtocolVersion::from(v.minimum_protocol_version.as_str());
     let method = v.ssl_support_method.map(|m| match m {
@@ -181,27 +217,62 @@ fn to_aws(v: &ViewerCertificate) -> Result<AwsViewerCertificate, HostError> {
         SslSupportMethod::StaticIp => AwsSslSupportMethod::StaticIp,
     });
     let builder = AwsViewerCertificate::builder().minimum_protocol_version(protocol);
-    let missing = |what: &str| HostError::invalid("certificate", "missing-certificate", format!("an {what} viewer certificate needs the certificate's {}", if what == "IAM" { "server certificate id (ASCA…)" } else { "ARN" }));
+    let missing = |what: &str| {
+        HostError::invalid(
+            "certificate",
+            "missing-certificate",
+            format!(
+                "an {what} viewer certificate needs the certificate's {}",
+                if what == "IAM" {
+                    "server certificate id (ASCA…)"
+                } else {
+                    "ARN"
+                }
+            ),
+        )
+    };
     Ok(match v.source {
         CertificateSource::Cloudfront => {
             if v.certificate.is_some() {
-                return Err(HostError::invalid("certificate", "unexpected-certificate", "CloudFront's default certificate takes no certificate id; choose source `iam` or `acm`"));
+                return Err(HostError::invalid(
+                    "certificate",
+                    "unexpected-certificate",
+                    "CloudFront's default certificate takes no certificate id; choose source `iam` or `acm`",
+                ));
             }
             builder.cloud_front_default_certificate(true).build()
         }
         CertificateSource::Iam => {
             let id = v.certificate.as_deref().ok_or_else(|| missing("IAM"))?;
             if !id.starts_with("ASCA") {
-                return Err(HostError::invalid("certificate", "bad-certificate-id", format!("`{id}` is not an IAM server certificate id (they start with ASCA); use `get-server-certificate` to find it")));
+                return Err(HostError::invalid(
+                    "certificate",
+                    "bad-certificate-id",
+                    format!(
+                        "`{id}` is not an IAM server certificate id (they start with ASCA); use `get-server-certificate` to find it"
+                    ),
+                ));
             }
-            builder.iam_certificate_id(id).set_ssl_support_method(Some(method.unwrap_or(AwsSslSupportMethod::SniOnly))).build()
+            builder
+                .iam_certificate_id(id)
+                .set_ssl_support_method(Some(method.unwrap_or(AwsSslSupportMethod::SniOnly)))
+                .build()
         }
         CertificateSource::Acm => {
             let arn = v.certificate.as_deref().ok_or_else(|| missing("ACM"))?;
             if !arn.starts_with("arn:aws:acm:us-east-1:") {
-                return Err(HostError::invalid("certificate", "acm-not-us-east-1", format!("`{arn}` is not an ACM certificate in us-east-1: CloudFront uses ACM certificates from us-east-1 only")));
+                return Err(HostError::invalid(
+                    "certificate",
+                    "acm-not-us-east-1",
+                    format!(
+                        "`{arn}` is not an ACM certificate in us-east-1: CloudFront uses ACM certificates from us-east-1 only"
+                    ),
+                ));
             }
-            builder.acm_certificate_arn(arn).set_ssl_support_method(Some(method.unwrap_or(AwsSslSupportMethod::SniOnly))).build()
+            builder
+                .acm_certificate_arn(arn)
+                .set_ssl_support_method(Some(method.unwrap_or(AwsSslSupportMethod::SniOnly)))
+                .build()
         }
     })
 }
@@ -215,21 +286,38 @@ mod tests {
     use super::*;
 
     fn viewer(source: CertificateSource, certificate: Option<&str>, protocol: &str) -> ViewerCertificate {
-        ViewerCertificate { source, certificate: certificate.map(str::to_owned), ssl_support_method: None, minimum_protocol_version: protocol.into() }
+        ViewerCertificate {
+            source,
+            certificate: certificate.map(str::to_owned),
+            ssl_support_method: None,
+            minimum_protocol_version: protocol.into(),
+        }
     }
 
     #[test]
     fn rejects_what_cloudfront_rejects() {
         assert!(to_aws(&viewer(CertificateSource::Iam, None, "TLSv1.2_2021")).is_err());
         assert!(to_aws(&viewer(CertificateSource::Iam, Some("not-an-id"), "TLSv1.2_2021")).is_err());
-        assert!(to_aws(&viewer(CertificateSource::Acm, Some("arn:aws:acm:eu-west-1:1:certificate/x"), "TLSv1.2_2021")).is_err());
+        assert!(
+            to_aws(&viewer(
+                CertificateSource::Acm,
+                Some("arn:aws:acm:eu-west-1:1:certificate/x"),
+                "TLSv1.2_2021"
+            ))
+            .is_err()
+        );
         assert!(to_aws(&viewer(CertificateSource::Cloudfront, Some("ASCA1"), "TLSv1")).is_err());
         assert!(to_aws(&viewer(CertificateSource::Iam, Some("ASCAABCDEFGHIJKLMNOPQ"), "TLSv9")).is_err());
     }
 
     #[test]
     fn iam_certificate_defaults_to_sni_only_and_round_trips() {
-        let aws = to_aws(&viewer(CertificateSource::Iam, Some("ASCAABCDEFGHIJKLMNOPQ"), "TLSv1.2_2021")).expect("valid");
+        let aws = to_aws(&viewer(
+            CertificateSource::Iam,
+            Some("ASCAABCDEFGHIJKLMNOPQ"),
+            "TLSv1.2_2021",
+        ))
+        .expect("valid");
         assert_eq!(aws.ssl_support_method, Some(AwsSslSupportMethod::SniOnly));
         let back = from_aws(Some(&aws));
         assert_eq!(back.source, CertificateSource::Iam);

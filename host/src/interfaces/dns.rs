@@ -5,13 +5,14 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_route53::types::{
     AliasTarget as AwsAliasTarget, Change as AwsChange, ChangeAction as AwsChangeAction, ChangeBatch, ChangeStatus,
-    HealthCheckConfig as AwsHealthCheckConfig, HealthCheckType, ResourceRecord, ResourceRecordSet, ResourceRecordSetFailover, RrType,
+    HealthCheckConfig as AwsHealthCheckConfig, HealthCheckType, ResourceRecord, ResourceRecordSet,
+    ResourceRecordSetFailover, RrType,
 };
 
 use crate::aws::Aws;
 use crate::bindings::dns::{
-    AliasTarget, Change, ChangeAction, FailoverRole, HealthCheck, HealthCheckConfig, HealthCheckProtocol, HealthStatus, Host, HostedZone,
-    RecordSet,
+    AliasTarget, Change, ChangeAction, FailoverRole, HealthCheck, HealthCheckConfig, HealthCheckProtocol, HealthStatus,
+    Host, HostedZone, RecordSet,
 };
 use crate::error::HostError;
 use crate::gate::{Call, Capability};
@@ -37,7 +38,11 @@ impl Host for StepState {
                         if private_zone || !holds || best.as_ref().is_some_and(|b| b.name.len() >= zone_name.len()) {
                             continue;
                         }
-                        best = Some(HostedZone { id: zone.id.trim_start_matches("/hostedzone/").to_owned(), name: zone_name, private_zone });
+                        best = Some(HostedZone {
+                            id: zone.id.trim_start_matches("/hostedzone/").to_owned(),
+                            name: zone_name,
+                            private_zone,
+                        });
                     }
                 }
                 Ok(best)
@@ -45,10 +50,18 @@ impl Host for StepState {
             .await
     }
 
-    async fn ensure_health_check(&mut self, caller_reference: String, config: HealthCheckConfig) -> Result<HealthCheck, HostError> {
+    async fn ensure_health_check(
+        &mut self,
+        caller_reference: String,
+        config: HealthCheckConfig,
+    ) -> Result<HealthCheck, HostError> {
         let aws_config = to_aws_health_check(&config)?;
         if caller_reference.is_empty() || caller_reference.len() > 64 {
-            return Err(HostError::invalid("caller-reference", "bad-caller-reference", "a caller reference has 1–64 characters"));
+            return Err(HostError::invalid(
+                "caller-reference",
+                "bad-caller-reference",
+                "a caller reference has 1–64 characters",
+            ));
         }
         let call = Call::new(Capability::Route53Write, "ensure health check").on(&caller_reference);
         self.gate
@@ -61,7 +74,9 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("route53", e))?;
-                health_check_of(out.health_check.ok_or_else(|| HostError::Internal("route53 CreateHealthCheck answered without a health check".into()))?)
+                health_check_of(out.health_check.ok_or_else(|| {
+                    HostError::Internal("route53 CreateHealthCheck answered without a health check".into())
+                })?)
             })
             .await
     }
@@ -70,8 +85,17 @@ impl Host for StepState {
         let call = Call::new(Capability::Route53Read, "get health check").on(&id);
         self.gate
             .call(call, async |aws| {
-                let out = aws.route53.get_health_check().health_check_id(&id).send().await.map_err(|e| HostError::from_sdk("route53", e))?;
-                health_check_of(out.health_check.ok_or_else(|| HostError::NotFound(format!("health check {id}")))?)
+                let out = aws
+                    .route53
+                    .get_health_check()
+                    .health_check_id(&id)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("route53", e))?;
+                health_check_of(
+                    out.health_check
+                        .ok_or_else(|| HostError::NotFound(format!("health check {id}")))?,
+                )
             })
             .await
     }
@@ -80,7 +104,12 @@ impl Host for StepState {
         let call = Call::new(Capability::Route53Write, "delete health check").on(&id);
         self.gate
             .call(call, async |aws| {
-                aws.route53.delete_health_check().health_check_id(&id).send().await.map_err(|e| HostError::from_sdk("route53", e))?;
+                aws.route53
+                    .delete_health_check()
+                    .health_check_id(&id)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("route53", e))?;
                 Ok(())
             })
             .await
@@ -90,35 +119,85 @@ impl Host for StepState {
         let call = Call::new(Capability::Route53Read, "get health check status").on(&id);
         self.gate
             .call(call, async |aws| {
-                let out = aws.route53.get_health_check_status().health_check_id(&id).send().await.map_err(|e| HostError::from_sdk("route53", e))?;
+                let out = aws
+                    .route53
+                    .get_health_check_status()
+                    .health_check_id(&id)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("route53", e))?;
                 let observations = out.health_check_observations;
                 let healthy = observations
                     .iter()
-                    .filter(|o| o.status_report.as_ref().and_then(|r| r.status.as_deref()).is_some_and(|s| s.starts_with("Success")))
+                    .filter(|o| {
+                        o.status_report
+                            .as_ref()
+                            .and_then(|r| r.status.as_deref())
+                            .is_some_and(|s| s.starts_with("Success"))
+                    })
                     .count();
-                let (checkers, healthy_checkers) = (u32::try_from(observations.len()).unwrap_or(u32::MAX), u32::try_from(healthy).unwrap_or(u32::MAX));
+                let (checkers, healthy_checkers) = (
+                    u32::try_from(observations.len()).unwrap_or(u32::MAX),
+                    u32::try_from(healthy).unwrap_or(u32::MAX),
+                );
                 // Route 53 considers an endpoint healthy when more than 18% of its checkers do.
-                Ok(HealthStatus { healthy: checkers > 0 && healthy_checkers * 100 > checkers * 18, checkers, healthy_checkers })
+                Ok(HealthStatus {
+                    healthy: checkers > 0 && healthy_checkers * 100 > checkers * 18,
+                    checkers,
+                    healthy_checkers,
+                })
             })
             .await
     }
 
-    async fn list_record_sets(&mut self, zone_id: String, name: String, r#type: Option<String>) -> Result<Vec<RecordSet>, HostError> {
+    async fn list_record_sets(
+        &mut self,
+        zone_id: String,
+        name: String,
+        r#type: Option<String>,
+    ) -> Result<Vec<RecordSet>, HostError> {
         let call = Call::new(Capability::Route53Read, "list record sets").on(&zone_id);
-        self.gate.call(call, async |aws| list_record_sets(aws, &zone_id, &fqdn(&name), r#type.as_deref()).await).await
+        self.gate
+            .call(call, async |aws| {
+                list_record_sets(aws, &zone_id, &fqdn(&name), r#type.as_deref()).await
+            })
+            .await
     }
 
-    async fn change_record_sets(&mut self, zone_id: String, changes: Vec<Change>, comment: Option<String>) -> Result<String, HostError> {
+    async fn change_record_sets(
+        &mut self,
+        zone_id: String,
+        changes: Vec<Change>,
+        comment: Option<String>,
+    ) -> Result<String, HostError> {
         if changes.is_empty() {
-            return Err(HostError::invalid("changes", "empty", "a change batch needs at least one change"));
+            return Err(HostError::invalid(
+                "changes",
+                "empty",
+                "a change batch needs at least one change",
+            ));
         }
         let call = Call::new(Capability::Route53Write, "change record sets").on(&zone_id);
         self.gate
             .call(call, async |aws| {
-                let zone = aws.route53.get_hosted_zone().id(&zone_id).send().await.map_err(|e| HostError::from_sdk("route53", e))?;
+                let zone = aws
+                    .route53
+                    .get_hosted_zone()
+                    .id(&zone_id)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("route53", e))?;
                 let zone_name = fqdn(&zone.hosted_zone.map(|z| z.name).unwrap_or_default());
-                let changes = changes.iter().enumerate().map(|(i, c)| to_aws_change(i, c, &zone_name)).collect::<Result<Vec<_>, _>>()?;
-                let batch = ChangeBatch::builder().set_changes(Some(changes)).set_comment(comment.clone()).build().map_err(|e| HostError::Internal(e.to_string()))?;
+                let changes = changes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| to_aws_change(i, c, &zone_name))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let batch = ChangeBatch::builder()
+                    .set_changes(Some(changes))
+                    .set_comment(comment.clone())
+                    .build()
+                    .map_err(|e| HostError::Internal(e.to_string()))?;
                 let out = aws
                     .route53
                     .change_resource_record_sets()
@@ -127,7 +206,9 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("route53", e))?;
-                let info = out.change_info.ok_or_else(|| HostError::Internal("route53 ChangeResourceRecordSets answered without change info".into()))?;
+                let info = out.change_info.ok_or_else(|| {
+                    HostError::Internal("route53 ChangeResourceRecordSets answered without change info".into())
+                })?;
                 wait_in_sync(aws, &info.id, info.status).await?;
                 Ok(info.id.trim_start_matches("/change/").to_owned())
             })
@@ -140,19 +221,34 @@ async fn wait_in_sync(aws: &Aws, change_id: &str, mut status: ChangeStatus) -> R
     let mut pause = Duration::from_millis(500);
     while status != ChangeStatus::Insync {
         if started.elapsed() > SYNC_BUDGET {
-            return Err(HostError::TimedOut(format!("route53 change {change_id} was not INSYNC after {}s", SYNC_BUDGET.as_secs())));
+            return Err(HostError::TimedOut(format!(
+                "route53 change {change_id} was not INSYNC after {}s",
+                SYNC_BUDGET.as_secs()
+            )));
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_secs(10));
-        let out = aws.route53.get_change().id(change_id).send().await.map_err(|e| HostError::from_sdk("route53", e))?;
+        let out = aws
+            .route53
+            .get_change()
+            .id(change_id)
+            .send()
+            .await
+            .map_err(|e| HostError::from_sdk("route53", e))?;
         status = out.change_info.map_or(ChangeStatus::Pending, |i| i.status);
     }
     Ok(())
 }
 
-async fn list_record_sets(aws: &Aws, zone_id: &str, name: &str, r#type: Option<&str>) -> Result<Vec<RecordSet>, HostError> {
+async fn list_record_sets(
+    aws: &Aws,
+    zone_id: &str,
+    name: &str,
+    r#type: Option<&str>,
+) -> Result<Vec<RecordSet>, HostError> {
     let mut found = Vec::new();
-    let mut start: Option<(String, Option<RrType>, Option<String>)> = Some((name.to_owned(), r#type.map(RrType::from), None));
+    let mut start: Option<(String, Option<RrType>, Option<String>)> =
+        Some((name.to_owned(), r#type.map(RrType::from), None));
     while let Some((start_name, start_type, start_id)) = start.take() {
         let out = aws
             .route53
@@ -173,20 +269,35 @@ async fn list_record_sets(aws: &Aws, zone_id: &str, name: &str, r#type: Option<&
             found.push(record_set_of(set));
         }
         if out.is_truncated && !past {
-            start = out.next_record_name.map(|n| (n, out.next_record_type, out.next_record_identifier));
+            start = out
+                .next_record_name
+                .map(|n| (n, out.next_record_type, out.next_record_identifier));
         }
     }
     Ok(found)
 }
 
 fn record_set_of(set: ResourceRecordSet) -> RecordSet {
-    let alias = set.alias_target.map(|a| AliasTarget { hosted_zone_id: a.hosted_zone_id, dns_name: a.dns_name, evaluate_target_health: a.evaluate_target_health });
+    let alias = set.alias_target.map(|a| AliasTarget {
+        hosted_zone_id: a.hosted_zone_id,
+        dns_name: a.dns_name,
+        evaluate_target_health: a.evaluate_target_health,
+    });
     RecordSet {
         name: fqdn(&set.name),
         type_: set.r#type.as_str().to_owned(),
         // Route 53 has no TTL on an alias (some endpoints report 0).
-        ttl: if alias.is_some() { None } else { set.ttl.and_then(|t| u32::try_from(t).ok()) },
-        values: set.resource_records.unwrap_or_default().into_iter().map(|r| r.value).collect(),
+        ttl: if alias.is_some() {
+            None
+        } else {
+            set.ttl.and_then(|t| u32::try_from(t).ok())
+        },
+        values: set
+            .resource_records
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.value)
+            .collect(),
         alias,
         set_identifier: set.set_identifier,
         failover: set.failover.and_then(|f| match f {
@@ -211,7 +322,11 @@ fn to_aws_change(index: usize, change: &Change, zone_name: &str) -> Result<AwsCh
         (Some(_), Some(_), _) => return Err(bad(format!("`{name}`: an alias record has no TTL"))),
         (Some(_), _, false) => return Err(bad(format!("`{name}`: an alias record has no values"))),
         (None, None, _) => return Err(bad(format!("`{name}`: a record that is not an alias needs a TTL"))),
-        (None, _, true) => return Err(bad(format!("`{name}`: a record that is not an alias needs at least one value"))),
+        (None, _, true) => {
+            return Err(bad(format!(
+                "`{name}`: a record that is not an alias needs at least one value"
+            )));
+        }
         _ => {}
     }
     for value in &set.values {
@@ -225,7 +340,9 @@ fn to_aws_change(index: usize, change: &Change, zone_name: &str) -> Result<AwsCh
         }
     }
     if set.type_ == "CNAME" && name == zone_name {
-        return Err(bad(format!("`{name}`: a CNAME cannot be at the zone apex; use an alias record")));
+        return Err(bad(format!(
+            "`{name}`: a CNAME cannot be at the zone apex; use an alias record"
+        )));
     }
     if set.failover.is_some() && set.set_identifier.is_none() {
         return Err(bad(format!("`{name}`: a failover record needs a set identifier")));
@@ -245,7 +362,12 @@ fn to_aws_change(index: usize, change: &Change, zone_name: &str) -> Result<AwsCh
             FailoverRole::Secondary => ResourceRecordSetFailover::Secondary,
         }));
     for value in &set.values {
-        builder = builder.resource_records(ResourceRecord::builder().value(value).build().map_err(|e| HostError::Internal(e.to_string()))?);
+        builder = builder.resource_records(
+            ResourceRecord::builder()
+                .value(value)
+                .build()
+                .map_err(|e| HostError::Internal(e.to_string()))?,
+        );
     }
     if let Some(a) = &set.alias {
         let target = AwsAliasTarget::builder()
@@ -262,17 +384,33 @@ fn to_aws_change(index: usize, change: &Change, zone_name: &str) -> Result<AwsCh
         ChangeAction::Upsert => AwsChangeAction::Upsert,
     };
     let record = builder.build().map_err(|e| HostError::Internal(e.to_string()))?;
-    AwsChange::builder().action(action).resource_record_set(record).build().map_err(|e| HostError::Internal(e.to_string()))
+    AwsChange::builder()
+        .action(action)
+        .resource_record_set(record)
+        .build()
+        .map_err(|e| HostError::Internal(e.to_string()))
 }
 
 /// Builds a health check config, rejecting what Route 53 would reject.
 fn to_aws_health_check(c: &HealthCheckConfig) -> Result<AwsHealthCheckConfig, HostError> {
     let bad = |field: &str, message: String| HostError::invalid(field.to_owned(), "bad-health-check", message);
     if ![10, 30].contains(&c.request_interval) {
-        return Err(bad("request-interval", format!("{} is not a Route 53 request interval: use 10 or 30 seconds", c.request_interval)));
+        return Err(bad(
+            "request-interval",
+            format!(
+                "{} is not a Route 53 request interval: use 10 or 30 seconds",
+                c.request_interval
+            ),
+        ));
     }
     if !(1..=10).contains(&c.failure_threshold) {
-        return Err(bad("failure-threshold", format!("{} is not a Route 53 failure threshold: use 1 to 10", c.failure_threshold)));
+        return Err(bad(
+            "failure-threshold",
+            format!(
+                "{} is not a Route 53 failure threshold: use 1 to 10",
+                c.failure_threshold
+            ),
+        ));
     }
     if c.port == 0 {
         return Err(bad("port", "the port must be 1–65535".into()));
@@ -288,14 +426,19 @@ fn to_aws_health_check(c: &HealthCheckConfig) -> Result<AwsHealthCheckConfig, Ho
     if let Some(path) = &c.resource_path
         && (!path.starts_with('/') || path.len() > 255)
     {
-        return Err(bad("resource-path", format!("`{path}` must start with `/` and be at most 255 characters")));
+        return Err(bad(
+            "resource-path",
+            format!("`{path}` must start with `/` and be at most 255 characters"),
+        ));
     }
     let r#type = match (c.protocol, c.search_string.is_some()) {
         (HealthCheckProtocol::Https, false) => HealthCheckType::Https,
         (HealthCheckProtocol::Https, true) => HealthCheckType::HttpsStrMatch,
         (HealthCheckProtocol::Http, false) => HealthCheckType::Http,
         (HealthCheckProtocol::Http, true) => HealthCheckType::HttpStrMatch,
-        (HealthCheckProtocol::Tcp, true) => return Err(bad("search-string", "a TCP health check cannot match a string".into())),
+        (HealthCheckProtocol::Tcp, true) => {
+            return Err(bad("search-string", "a TCP health check cannot match a string".into()));
+        }
         (HealthCheckProtocol::Tcp, false) => HealthCheckType::Tcp,
     };
     if c.search_string.as_ref().is_some_and(|s| s.is_empty() || s.len() > 255) {
@@ -307,7 +450,11 @@ fn to_aws_health_check(c: &HealthCheckConfig) -> Result<AwsHealthCheckConfig, Ho
         .set_fully_qualified_domain_name(c.fqdn.clone())
         .set_ip_address(c.ip_address.clone())
         .port(i32::from(c.port))
-        .set_resource_path(c.resource_path.clone().filter(|_| c.protocol != HealthCheckProtocol::Tcp))
+        .set_resource_path(
+            c.resource_path
+                .clone()
+                .filter(|_| c.protocol != HealthCheckProtocol::Tcp),
+        )
         .request_interval(c.request_interval as i32)
         .failure_threshold(c.failure_threshold as i32)
         .set_enable_sni(https.then_some(c.enable_sni))
@@ -317,12 +464,20 @@ fn to_aws_health_check(c: &HealthCheckConfig) -> Result<AwsHealthCheckConfig, Ho
 }
 
 fn health_check_of(h: aws_sdk_route53::types::HealthCheck) -> Result<HealthCheck, HostError> {
-    let c = h.health_check_config.ok_or_else(|| HostError::Internal(format!("route53 answered without the config of health check {}", h.id)))?;
+    let c = h
+        .health_check_config
+        .ok_or_else(|| HostError::Internal(format!("route53 answered without the config of health check {}", h.id)))?;
     let protocol = match c.r#type {
         HealthCheckType::Https | HealthCheckType::HttpsStrMatch => HealthCheckProtocol::Https,
         HealthCheckType::Http | HealthCheckType::HttpStrMatch => HealthCheckProtocol::Http,
         HealthCheckType::Tcp => HealthCheckProtocol::Tcp,
-        other => return Err(HostError::Internal(format!("health check {} is of type {}, which this host does not manage", h.id, other.as_str()))),
+        other => {
+            return Err(HostError::Internal(format!(
+                "health check {} is of type {}, which this host does not manage",
+                h.id,
+                other.as_str()
+            )));
+        }
     };
     Ok(HealthCheck {
         id: h.id,
@@ -359,7 +514,11 @@ mod tests {
                 type_: r#type.into(),
                 ttl,
                 values: values.iter().map(|v| (*v).to_owned()).collect(),
-                alias: alias.then(|| AliasTarget { hosted_zone_id: "Z2FDTNDATAQYW2".into(), dns_name: "d1.cloudfront.net".into(), evaluate_target_health: false }),
+                alias: alias.then(|| AliasTarget {
+                    hosted_zone_id: "Z2FDTNDATAQYW2".into(),
+                    dns_name: "d1.cloudfront.net".into(),
+                    evaluate_target_health: false,
+                }),
                 set_identifier: None,
                 failover: None,
                 health_check_id: None,
@@ -370,12 +529,33 @@ mod tests {
     #[test]
     fn rejects_records_route53_rejects() {
         let zone = "example.com.";
-        assert!(to_aws_change(0, &record("www.example.com", "A", Some(60), &["192.0.2.1"], false), zone).is_ok());
+        assert!(
+            to_aws_change(
+                0,
+                &record("www.example.com", "A", Some(60), &["192.0.2.1"], false),
+                zone
+            )
+            .is_ok()
+        );
         assert!(to_aws_change(0, &record("www.other.com", "A", Some(60), &["192.0.2.1"], false), zone).is_err());
-        assert!(to_aws_change(0, &record("www.example.com", "A", Some(60), &["not-an-ip"], false), zone).is_err());
+        assert!(
+            to_aws_change(
+                0,
+                &record("www.example.com", "A", Some(60), &["not-an-ip"], false),
+                zone
+            )
+            .is_err()
+        );
         assert!(to_aws_change(0, &record("www.example.com", "A", Some(60), &[], true), zone).is_err());
         assert!(to_aws_change(0, &record("www.example.com", "A", None, &[], true), zone).is_ok());
-        assert!(to_aws_change(0, &record("example.com", "CNAME", Some(60), &["x.example.net"], false), zone).is_err());
+        assert!(
+            to_aws_change(
+                0,
+                &record("example.com", "CNAME", Some(60), &["x.example.net"], false),
+                zone
+            )
+            .is_err()
+        );
         let mut failover = record("www.example.com", "A", None, &[], true);
         failover.record_set.failover = Some(FailoverRole::Secondary);
         assert!(to_aws_change(0, &failover, zone).is_err());

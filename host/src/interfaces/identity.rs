@@ -7,7 +7,12 @@ use crate::state::StepState;
 
 impl Host for StepState {
     async fn caller(&mut self) -> Result<CallerIdentity, HostError> {
-        self.gate.call(Call::new(Capability::IdentityRead, "get caller identity"), async |aws| aws.caller().await).await
+        self.gate
+            .call(
+                Call::new(Capability::IdentityRead, "get caller identity"),
+                async |aws| aws.caller().await,
+            )
+            .await
     }
 
     async fn region(&mut self) -> wasmtime::Result<String> {

@@ -16,10 +16,16 @@ pub fn expand_value(value: &Value, scope: &dyn Scope, path: &str) -> Result<Valu
     Ok(match value {
         Value::String(s) => expand_str(s, scope).map_err(|e| (path.to_owned(), e))?,
         Value::Array(items) => Value::Array(
-            items.iter().enumerate().map(|(i, v)| expand_value(v, scope, &format!("{path}[{i}]"))).collect::<Result<_, _>>()?,
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| expand_value(v, scope, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
         ),
         Value::Object(map) => Value::Object(
-            map.iter().map(|(k, v)| Ok::<_, (String, String)>((k.clone(), expand_value(v, scope, &format!("{path}.{k}"))?))).collect::<Result<_, _>>()?,
+            map.iter()
+                .map(|(k, v)| Ok::<_, (String, String)>((k.clone(), expand_value(v, scope, &format!("{path}.{k}"))?)))
+                .collect::<Result<_, _>>()?,
         ),
         other => other.clone(),
     })
@@ -40,7 +46,10 @@ pub fn expand_str(text: &str, scope: &dyn Scope) -> Result<Value, String> {
                 Value::Number(n) => out.push_str(&n.to_string()),
                 Value::Bool(b) => out.push_str(&b.to_string()),
                 other => {
-                    return Err(format!("`${{{reference}}}` is {} and cannot be written into a string; make it the whole value", kind(&other)));
+                    return Err(format!(
+                        "`${{{reference}}}` is {} and cannot be written into a string; make it the whole value",
+                        kind(&other)
+                    ));
                 }
             },
         }
@@ -50,7 +59,10 @@ pub fn expand_str(text: &str, scope: &dyn Scope) -> Result<Value, String> {
 
 /// The references a string makes, for checking them before anything runs.
 pub fn references(text: &str) -> Result<Vec<String>, String> {
-    Ok(parse(text)?.into_iter().filter_map(|p| if let Piece::Ref(r) = p { Some(r) } else { None }).collect())
+    Ok(parse(text)?
+        .into_iter()
+        .filter_map(|p| if let Piece::Ref(r) = p { Some(r) } else { None })
+        .collect())
 }
 
 enum Piece {
@@ -71,7 +83,9 @@ fn parse(text: &str) -> Result<Vec<Piece>, String> {
         }
         literal.push_str(&rest[..at]);
         let after = &rest[at + 2..];
-        let end = after.find('}').ok_or_else(|| format!("`${{` without a closing `}}` in `{text}`"))?;
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("`${{` without a closing `}}` in `{text}`"))?;
         let reference = after[..end].trim();
         if reference.is_empty() {
             return Err(format!("empty `${{}}` in `{text}`"));
@@ -117,14 +131,23 @@ mod tests {
 
     #[test]
     fn whole_references_keep_their_type() {
-        assert_eq!(expand_str("${vars.domains}", &Vars), Ok(json!(["a.example.com", "b.example.com"])));
+        assert_eq!(
+            expand_str("${vars.domains}", &Vars),
+            Ok(json!(["a.example.com", "b.example.com"]))
+        );
         assert_eq!(expand_str("${ vars.port }", &Vars), Ok(json!(443)));
     }
 
     #[test]
     fn references_inside_text_are_written_in() {
-        assert_eq!(expand_str("https://${vars.domain}:${vars.port}/", &Vars), Ok(json!("https://www.example.com:443/")));
-        assert_eq!(expand_str("cost $${vars.domain}", &Vars), Ok(json!("cost ${vars.domain}")));
+        assert_eq!(
+            expand_str("https://${vars.domain}:${vars.port}/", &Vars),
+            Ok(json!("https://www.example.com:443/"))
+        );
+        assert_eq!(
+            expand_str("cost $${vars.domain}", &Vars),
+            Ok(json!("cost ${vars.domain}"))
+        );
     }
 
     #[test]

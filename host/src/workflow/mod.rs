@@ -122,9 +122,14 @@ impl Step {
 impl Workflow {
     /// Reads and checks a workflow file. `env` looks up `${env.X}`.
     pub fn load(file: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, WorkflowError> {
-        let err = |field: &str, message: String| WorkflowError { file: file.to_owned(), field: field.to_owned(), message };
+        let err = |field: &str, message: String| WorkflowError {
+            file: file.to_owned(),
+            field: field.to_owned(),
+            message,
+        };
         let text = std::fs::read_to_string(file).map_err(|e| err("file", format!("cannot read: {e}")))?;
-        let form: FileForm = toml::from_str(&text).map_err(|e| err(&toml_location(&text, &e), e.message().to_owned()))?;
+        let form: FileForm =
+            toml::from_str(&text).map_err(|e| err(&toml_location(&text, &e), e.message().to_owned()))?;
         let dir = absolute(file.parent().unwrap_or(Path::new(".")));
 
         if form.workflow.name.trim().is_empty() {
@@ -133,7 +138,10 @@ impl Workflow {
         if let Some(account) = &form.workflow.account
             && (account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(err("workflow.account", format!("`{account}` is not an AWS account id (12 digits, quoted)")));
+            return Err(err(
+                "workflow.account",
+                format!("`{account}` is not an AWS account id (12 digits, quoted)"),
+            ));
         }
 
         let vars = expand_vars(&form.vars, env).map_err(|(field, message)| err(&field, message))?;
@@ -141,41 +149,77 @@ impl Workflow {
         let mut steps = Vec::new();
         for (i, s) in form.steps.iter().enumerate() {
             let at = |field: &str| format!("step[{i}] ({}).{field}", s.id);
-            if s.id.is_empty() || !s.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-                return Err(err(&format!("step[{i}].id"), format!("`{}` is not a step id: use letters, digits, `-` and `_`", s.id)));
+            if s.id.is_empty()
+                || !s
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(err(
+                    &format!("step[{i}].id"),
+                    format!("`{}` is not a step id: use letters, digits, `-` and `_`", s.id),
+                ));
             }
             if ids.contains(&s.id.as_str()) {
-                return Err(err(&at("id"), format!("`{}` is used by an earlier step: step ids are unique", s.id)));
+                return Err(err(
+                    &at("id"),
+                    format!("`{}` is used by an earlier step: step ids are unique", s.id),
+                ));
             }
             let plugin = PluginRef::parse(&s.plugin, s.sha256.clone(), &dir);
             if s.sha256.is_some() && matches!(plugin, PluginRef::Builtin(_)) {
-                return Err(err(&at("sha256"), "pins a file's digest, but `plugin` names a built-in: remove `sha256`".into()));
+                return Err(err(
+                    &at("sha256"),
+                    "pins a file's digest, but `plugin` names a built-in: remove `sha256`".into(),
+                ));
             }
             if let Some(sha) = &s.sha256
                 && (sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()))
             {
-                return Err(err(&at("sha256"), "is not a SHA-256 (64 hex digits): compute it with `sha256sum FILE`".into()));
+                return Err(err(
+                    &at("sha256"),
+                    "is not a SHA-256 (64 hex digits): compute it with `sha256sum FILE`".into(),
+                ));
             }
             let grants = s
                 .grants
                 .iter()
                 .enumerate()
                 .map(|(g, text)| {
-                    let grant: Grant = text.parse().map_err(|e| err(&at(&format!("grants[{g}]")), format!("{e}")))?;
+                    let grant: Grant = text
+                        .parse()
+                        .map_err(|e| err(&at(&format!("grants[{g}]")), format!("{e}")))?;
                     Ok(anchor_path_grant(grant, &dir))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let with = toml_to_json(toml::Value::Table(s.with.clone()));
-            let scope = LoadScope { vars: &vars, env, earlier: &ids };
+            let scope = LoadScope {
+                vars: &vars,
+                env,
+                earlier: &ids,
+            };
             expand::expand_value(&with, &scope, "with").map_err(|(field, message)| err(&at(&field), message))?;
             let limits = limits(s.limits.as_ref()).map_err(|(field, message)| err(&at(&field), message))?;
-            steps.push(Step { id: s.id.clone(), plugin, with, grants, limits });
+            steps.push(Step {
+                id: s.id.clone(),
+                plugin,
+                with,
+                grants,
+                limits,
+            });
             ids.push(&s.id);
         }
         if steps.is_empty() {
             return Err(err("step", "the workflow has no steps: add a [[step]] table".into()));
         }
-        Ok(Workflow { file: file.to_owned(), name: form.workflow.name, account: form.workflow.account, region: form.workflow.region, vars, steps })
+        Ok(Workflow {
+            file: file.to_owned(),
+            name: form.workflow.name,
+            account: form.workflow.account,
+            region: form.workflow.region,
+            vars,
+            steps,
+        })
     }
 
     /// The directory relative paths in the workflow are relative to.
@@ -194,31 +238,55 @@ struct LoadScope<'a> {
 impl Scope for LoadScope<'_> {
     fn resolve(&self, reference: &str) -> Result<Value, String> {
         if let Some(name) = reference.strip_prefix("vars.") {
-            return self.vars.get(name).cloned().ok_or_else(|| format!("`${{{reference}}}`: no var `{name}` in [vars]"));
+            return self
+                .vars
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("`${{{reference}}}`: no var `{name}` in [vars]"));
         }
         if let Some(name) = reference.strip_prefix("env.") {
-            return (self.env)(name).map(Value::String).ok_or_else(|| format!("`${{{reference}}}`: the environment variable {name} is not set"));
+            return (self.env)(name)
+                .map(Value::String)
+                .ok_or_else(|| format!("`${{{reference}}}`: the environment variable {name} is not set"));
         }
         if let Some(rest) = reference.strip_prefix("steps.") {
             let id = rest.split('.').next().unwrap_or_default();
             if !rest.contains('.') {
-                return Err(format!("`${{{reference}}}` names no output: write `${{steps.{id}.OUTPUT}}`"));
+                return Err(format!(
+                    "`${{{reference}}}` names no output: write `${{steps.{id}.OUTPUT}}`"
+                ));
             }
             if !self.earlier.contains(&id) {
-                return Err(format!("`${{{reference}}}`: no earlier step has id `{id}` (a step reads only the outputs of steps before it)"));
+                return Err(format!(
+                    "`${{{reference}}}`: no earlier step has id `{id}` (a step reads only the outputs of steps before it)"
+                ));
             }
             // Its value is known once that step has run.
             return Ok(Value::String(String::new()));
         }
-        Err(format!("`${{{reference}}}`: references start with `vars.`, `env.` or `steps.`"))
+        Err(format!(
+            "`${{{reference}}}`: references start with `vars.`, `env.` or `steps.`"
+        ))
     }
 }
 
-fn expand_vars(vars: &BTreeMap<String, toml::Value>, env: &dyn Fn(&str) -> Option<String>) -> Result<BTreeMap<String, Value>, (String, String)> {
+fn expand_vars(
+    vars: &BTreeMap<String, toml::Value>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<BTreeMap<String, Value>, (String, String)> {
     let empty = BTreeMap::new();
-    let scope = LoadScope { vars: &empty, env, earlier: &[] };
+    let scope = LoadScope {
+        vars: &empty,
+        env,
+        earlier: &[],
+    };
     vars.iter()
-        .map(|(k, v)| Ok::<_, (String, String)>((k.clone(), expand::expand_value(&toml_to_json(v.clone()), &scope, &format!("vars.{k}"))?)))
+        .map(|(k, v)| {
+            Ok::<_, (String, String)>((
+                k.clone(),
+                expand::expand_value(&toml_to_json(v.clone()), &scope, &format!("vars.{k}"))?,
+            ))
+        })
         .collect()
 }
 
@@ -227,13 +295,19 @@ fn limits(form: Option<&LimitsForm>) -> Result<Limits, (String, String)> {
     let Some(form) = form else { return Ok(limits) };
     if let Some(mib) = form.memory_mib {
         if !(1..=4096).contains(&mib) {
-            return Err(("limits.memory_mib".into(), format!("{mib} is out of range: use 1 to 4096")));
+            return Err((
+                "limits.memory_mib".into(),
+                format!("{mib} is out of range: use 1 to 4096"),
+            ));
         }
         limits.memory = usize::try_from(mib * 1024 * 1024).unwrap_or(usize::MAX);
     }
     if let Some(secs) = form.time_seconds {
         if !(1..=3600).contains(&secs) {
-            return Err(("limits.time_seconds".into(), format!("{secs} is out of range: use 1 to 3600")));
+            return Err((
+                "limits.time_seconds".into(),
+                format!("{secs} is out of range: use 1 to 3600"),
+            ));
         }
         limits.time = Duration::from_secs(secs);
     }
@@ -245,14 +319,19 @@ fn anchor_path_grant(grant: Grant, dir: &Path) -> Grant {
     match (&grant.capability, &grant.resource) {
         (Capability::CertificatesLoad, Some(pattern)) => {
             let star = pattern.ends_with('*');
-            let mut anchored = normalise(&dir.join(pattern.trim_end_matches('*'))).display().to_string();
+            let mut anchored = normalise(&dir.join(pattern.trim_end_matches('*')))
+                .display()
+                .to_string();
             if star {
                 if pattern.ends_with("/*") && !anchored.ends_with('/') {
                     anchored.push('/');
                 }
                 anchored.push('*');
             }
-            Grant { resource: Some(anchored), ..grant }
+            Grant {
+                resource: Some(anchored),
+                ..grant
+            }
         }
         _ => grant,
     }
@@ -277,7 +356,9 @@ fn absolute(path: &Path) -> PathBuf {
     if path.is_absolute() {
         return path.to_owned();
     }
-    std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_owned())
+    std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_owned())
 }
 
 fn toml_to_json(value: toml::Value) -> Value {

@@ -97,6 +97,10 @@ impl From<Error> for StepError {
             Error::Aws(_) => "aws",
             Error::Internal(_) => "internal",
         };
-        StepError { code: code.into(), message: explain(&e), details: None }
+        StepError {
+            code: code.into(),
+            message: explain(&e),
+            details: None,
+        }
     }
 }

@@ -4,9 +4,7 @@
 //! tested on the build machine's target.
 
 use serde::Serialize;
-use switchyard_sdk::certificates::{
-    BundleFacts, CertificateFacts, KeyAlgorithm, Link, PublicKey, Verification,
-};
+use switchyard_sdk::certificates::{BundleFacts, CertificateFacts, KeyAlgorithm, Link, PublicKey, Verification};
 use switchyard_sdk::{Error, StepError};
 
 use crate::date::{self, DAY};
@@ -125,14 +123,8 @@ pub fn load_failure(e: &Error, input: &Input) -> Option<Finding> {
     // The host's message says what is wrong with the file and how to fix it.
     let host = i.message.trim().trim_end_matches('.');
     let (what, fix) = match role(input, field) {
-        Some((what, key)) => (
-            what,
-            format!("correct the file or `{key}` in the step's `with`"),
-        ),
-        None => (
-            "file",
-            "correct the file or its path in the step's `with`".to_owned(),
-        ),
+        Some((what, key)) => (what, format!("correct the file or `{key}` in the step's `with`")),
+        None => ("file", "correct the file or its path in the step's `with`".to_owned()),
     };
     Some(error(
         "unreadable",
@@ -161,10 +153,7 @@ pub fn key_supported(key: &PublicKey) -> bool {
     match key.algorithm {
         KeyAlgorithm::Rsa => (1024..=4096).contains(&key.bits),
         KeyAlgorithm::EcP256 => true,
-        KeyAlgorithm::EcP384
-        | KeyAlgorithm::EcP521
-        | KeyAlgorithm::Ed25519
-        | KeyAlgorithm::Other => false,
+        KeyAlgorithm::EcP384 | KeyAlgorithm::EcP521 | KeyAlgorithm::Ed25519 | KeyAlgorithm::Other => false,
     }
 }
 
@@ -387,9 +376,7 @@ fn chain(input: &Input, facts: &BundleFacts, v: &Verification, out: &mut Vec<Fin
         cur = signer(link(i), Some(i), n);
     }
     let extras: Vec<usize> = if leaf_signer.is_some() {
-        (0..n)
-            .filter(|i| !path.contains(i) && !link(*i).self_signed)
-            .collect()
+        (0..n).filter(|i| !path.contains(i) && !link(*i).self_signed).collect()
     } else {
         Vec::new()
     };
@@ -428,11 +415,7 @@ fn chain(input: &Input, facts: &BundleFacts, v: &Verification, out: &mut Vec<Fin
             msg.push_str(&format!(
                 "; remove {}: {} no certificate of this chain",
                 names.join(", "),
-                if unrelated.len() == 1 {
-                    "it signs"
-                } else {
-                    "they sign"
-                }
+                if unrelated.len() == 1 { "it signs" } else { "they sign" }
             ));
         }
         out.push(error("chain-order", msg));
@@ -457,10 +440,7 @@ pub fn sort(findings: &mut [Finding]) {
     findings.sort_by_key(|f| {
         (
             f.severity,
-            ORDER
-                .iter()
-                .position(|c| *c == f.code)
-                .unwrap_or(ORDER.len()),
+            ORDER.iter().position(|c| *c == f.code).unwrap_or(ORDER.len()),
         )
     });
 }
@@ -530,11 +510,7 @@ impl Report {
     /// details when any finding is an error.
     pub fn into_result(self) -> Result<String, StepError> {
         let json = switchyard_sdk::json::output(&self)?;
-        let errors: Vec<&Finding> = self
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .collect();
+        let errors: Vec<&Finding> = self.findings.iter().filter(|f| f.severity == Severity::Error).collect();
         let Some(first) = errors.first() else {
             return Ok(json);
         };
@@ -544,11 +520,7 @@ impl Report {
         };
         Err(StepError {
             code: "validation-failed".into(),
-            message: format!(
-                "{}: {}{more}",
-                count(errors.len() as u32, "problem"),
-                first.message
-            ),
+            message: format!("{}: {}{more}", count(errors.len() as u32, "problem"), first.message),
             details: Some(json),
         })
     }
@@ -589,20 +561,13 @@ mod tests {
     }
 
     fn link(signed_by: Option<u32>, self_signed: bool) -> Link {
-        Link {
-            signed_by,
-            self_signed,
-        }
+        Link { signed_by, self_signed }
     }
 
     /// www.example.com ← Intermediate ← (Root, not included).
     fn good() -> (BundleFacts, Verification) {
         let facts = BundleFacts {
-            leaf: cert(
-                "www.example.com",
-                "Intermediate",
-                &["www.example.com", "example.com"],
-            ),
+            leaf: cert("www.example.com", "Intermediate", &["www.example.com", "example.com"]),
             chain: vec![cert("Intermediate", "Root", &[])],
             certificates_in_certificate_file: 1,
         };
@@ -658,11 +623,7 @@ mod tests {
         let f = check_bundle(&i, &facts, &v);
         assert_eq!(codes(&f), ["expires-soon"]);
         assert_eq!(f[0].severity, Severity::Warning);
-        assert!(
-            f[0].message.contains("in 29 days, on 2025-07-14"),
-            "{}",
-            f[0].message
-        );
+        assert!(f[0].message.contains("in 29 days, on 2025-07-14"), "{}", f[0].message);
 
         facts.leaf.not_after = NOW + 30 * DAY;
         assert_eq!(check_bundle(&i, &facts, &v), []);
@@ -671,11 +632,7 @@ mod tests {
         facts.leaf.not_after = NOW;
         let f = check_bundle(&i, &facts, &v);
         assert_eq!(codes(&f), ["expires-soon"]);
-        assert!(
-            f[0].message.contains("in less than a day"),
-            "{}",
-            f[0].message
-        );
+        assert!(f[0].message.contains("in less than a day"), "{}", f[0].message);
         let mut i0 = input();
         i0.min_days = 0;
         assert_eq!(check_bundle(&i0, &facts, &v), []);
@@ -704,10 +661,7 @@ mod tests {
         facts.leaf.common_name = Some("*.example.com".into());
         let f = check_bundle(&i, &facts, &v);
         assert_eq!(codes(&f), ["domain-not-covered"]);
-        assert!(
-            f[0].message.contains("a.b.example.com")
-                && f[0].message.contains("only the common name")
-        );
+        assert!(f[0].message.contains("a.b.example.com") && f[0].message.contains("only the common name"));
     }
 
     #[test]
@@ -733,11 +687,7 @@ mod tests {
     }
 
     /// Leaf ← I2 ← I1 ← Root.
-    fn three_level(
-        chain_order: &[&str],
-        links: Vec<Link>,
-        leaf_signed_by: u32,
-    ) -> (BundleFacts, Verification) {
+    fn three_level(chain_order: &[&str], links: Vec<Link>, leaf_signed_by: u32) -> (BundleFacts, Verification) {
         let all = [
             cert("I2", "I1", &[]),
             cert("I1", "Root", &[]),
@@ -770,11 +720,7 @@ mod tests {
     fn chain_in_order_with_root_only_warns() {
         let (facts, v) = three_level(
             &["I2", "I1", "Root"],
-            vec![
-                link(Some(1), false),
-                link(Some(2), false),
-                link(Some(2), true),
-            ],
+            vec![link(Some(1), false), link(Some(2), false), link(Some(2), true)],
             0,
         );
         let f = check_bundle(&input(), &facts, &v);
@@ -787,18 +733,11 @@ mod tests {
 
     #[test]
     fn chain_out_of_order() {
-        let (facts, v) = three_level(
-            &["I1", "I2"],
-            vec![link(None, false), link(Some(0), false)],
-            1,
-        );
+        let (facts, v) = three_level(&["I1", "I2"], vec![link(None, false), link(Some(0), false)], 1);
         let f = check_bundle(&input(), &facts, &v);
         assert_eq!(codes(&f), ["chain-order"]);
         let m = &f[0].message;
-        assert!(
-            m.contains("signed by `CN=I2`, which must come first"),
-            "{m}"
-        );
+        assert!(m.contains("signed by `CN=I2`, which must come first"), "{m}");
         assert!(m.contains("1. `CN=I2`, 2. `CN=I1`"), "{m}");
 
         // Root first, then the intermediates reversed.
@@ -813,11 +752,7 @@ mod tests {
             f[0].message
                 .contains("`CN=I1` is signed by `CN=Root`, which must come right after it")
         );
-        assert!(
-            f[0].message.contains("1. `CN=I2`, 2. `CN=I1`"),
-            "{}",
-            f[0].message
-        );
+        assert!(f[0].message.contains("1. `CN=I2`, 2. `CN=I1`"), "{}", f[0].message);
     }
 
     #[test]
@@ -827,11 +762,7 @@ mod tests {
         v.chain.push(link(None, false));
         let f = check_bundle(&input(), &facts, &v);
         assert_eq!(codes(&f), ["chain-order"]);
-        assert!(
-            f[0].message.contains("remove `CN=Other CA`"),
-            "{}",
-            f[0].message
-        );
+        assert!(f[0].message.contains("remove `CN=Other CA`"), "{}", f[0].message);
     }
 
     #[test]
@@ -842,8 +773,7 @@ mod tests {
         let f = check_bundle(&input(), &facts, &v);
         assert_eq!(codes(&f), ["chain-order"]);
         assert!(
-            f[0].message
-                .contains("remove the second copy of `CN=Intermediate`"),
+            f[0].message.contains("remove the second copy of `CN=Intermediate`"),
             "{}",
             f[0].message
         );
@@ -881,12 +811,7 @@ mod tests {
         };
         let f = check_bundle(&input(), &facts, &v);
         assert_eq!(codes(&f), ["unsupported-key"]);
-        assert!(
-            f[0].message.contains("EC P-384")
-                && f[0]
-                    .message
-                    .contains("IAM server certificates for CloudFront")
-        );
+        assert!(f[0].message.contains("EC P-384") && f[0].message.contains("IAM server certificates for CloudFront"));
         let mut i = input();
         i.target = Target::Acm;
         let f = check_bundle(&i, &facts, &v);
@@ -917,18 +842,9 @@ mod tests {
         assert!(!r.ok);
         let e = r.into_result().expect_err("errors fail the step");
         assert_eq!(e.code, "validation-failed");
-        assert!(
-            e.message.starts_with("4 problems: the private key"),
-            "{}",
-            e.message
-        );
-        assert!(
-            e.message.ends_with("(and 3 more: see the report)"),
-            "{}",
-            e.message
-        );
-        let d: serde_json::Value =
-            serde_json::from_str(&e.details.expect("details")).expect("JSON");
+        assert!(e.message.starts_with("4 problems: the private key"), "{}", e.message);
+        assert!(e.message.ends_with("(and 3 more: see the report)"), "{}", e.message);
+        let d: serde_json::Value = serde_json::from_str(&e.details.expect("details")).expect("JSON");
         assert_eq!(d["ok"], false);
         assert_eq!(d["findings"].as_array().map(Vec::len), Some(5));
         assert_eq!(d["findings"][0]["severity"], "error");
@@ -958,10 +874,7 @@ mod tests {
         let i = input();
         let f = load_failure(&invalid("key.pem", "encrypted-key"), &i).expect("a finding");
         assert_eq!(f.code, "encrypted-key");
-        assert!(
-            f.message
-                .contains("openssl pkey -in key.pem -out key-decrypted.pem")
-        );
+        assert!(f.message.contains("openssl pkey -in key.pem -out key-decrypted.pem"));
 
         for reason in UNREADABLE {
             let f = load_failure(&invalid("chain.pem", reason), &i).expect("a finding");

@@ -28,13 +28,7 @@ pub fn date(secs: i64) -> String {
 /// RFC 3339 UTC (`YYYY-MM-DDTHH:MM:SSZ`) of a Unix time.
 pub fn rfc3339(secs: i64) -> String {
     let s = secs.rem_euclid(DAY);
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        date(secs),
-        s / 3_600,
-        s / 60 % 60,
-        s % 60
-    )
+    format!("{}T{:02}:{:02}:{:02}Z", date(secs), s / 3_600, s / 60 % 60, s % 60)
 }
 
 /// Whole days from `now` to `then`, rounded down (negative once `then` is past).
@@ -66,11 +60,7 @@ mod tests {
             let cur = civil_from_days(days);
             let (py, pm, pd) = prev;
             let expected = if cur.2 == 1 {
-                if pm == 12 {
-                    (py + 1, 1, 1)
-                } else {
-                    (py, pm + 1, 1)
-                }
+                if pm == 12 { (py + 1, 1, 1) } else { (py, pm + 1, 1) }
             } else {
                 (py, pm, pd + 1)
             };

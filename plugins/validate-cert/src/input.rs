@@ -127,24 +127,11 @@ mod tests {
         names.sort_unstable();
         assert_eq!(
             names,
-            [
-                "certificate",
-                "chain",
-                "domains",
-                "min_days",
-                "private_key",
-                "target"
-            ]
+            ["certificate", "chain", "domains", "min_days", "private_key", "target"]
         );
-        assert_eq!(
-            s["required"],
-            serde_json::json!(["certificate", "private_key"])
-        );
+        assert_eq!(s["required"], serde_json::json!(["certificate", "private_key"]));
         assert_eq!(s["additionalProperties"], false);
-        assert_eq!(
-            s["properties"]["target"]["enum"],
-            serde_json::json!(["iam", "acm"])
-        );
+        assert_eq!(s["properties"]["target"]["enum"], serde_json::json!(["iam", "acm"]));
         // Every default the schema states is the struct's default.
         let i = parse(r#"{"certificate":"c","private_key":"k"}"#).expect("minimal input");
         assert_eq!(s["properties"]["min_days"]["default"], i.min_days);

@@ -58,10 +58,7 @@ impl Step for ValidateCert {
                         facts.chain.len()
                     ),
                 );
-                Report::new(
-                    check::check_bundle(&input, &facts, &verification),
-                    Some(summary),
-                )
+                Report::new(check::check_bundle(&input, &facts, &verification), Some(summary))
             }
             Err(e) => match check::load_failure(&e, &input) {
                 Some(finding) => Report::new(vec![finding], None),

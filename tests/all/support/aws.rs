@@ -1,8 +1,8 @@
 //! Direct AWS SDK calls to the emulator, for arranging and inspecting state.
 
 use aws_sdk_cloudfront::types::{
-    Aliases, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Origin, OriginProtocolPolicy, Origins, ViewerCertificate,
-    ViewerProtocolPolicy,
+    Aliases, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Origin, OriginProtocolPolicy, Origins,
+    ViewerCertificate, ViewerProtocolPolicy,
 };
 
 /// A distribution config with one custom origin, `aliases` and `viewer`.
@@ -11,7 +11,12 @@ pub fn distribution_config(reference: &str, aliases: &[&str], viewer: ViewerCert
         .id("origin")
         .domain_name("origin.example.com")
         .custom_origin_config(
-            CustomOriginConfig::builder().http_port(80).https_port(443).origin_protocol_policy(OriginProtocolPolicy::HttpsOnly).build().expect("origin config"),
+            CustomOriginConfig::builder()
+                .http_port(80)
+                .https_port(443)
+                .origin_protocol_policy(OriginProtocolPolicy::HttpsOnly)
+                .build()
+                .expect("origin config"),
         )
         .build()
         .expect("origin");
@@ -26,7 +31,13 @@ pub fn distribution_config(reference: &str, aliases: &[&str], viewer: ViewerCert
         .caller_reference(reference)
         .origins(Origins::builder().quantity(1).items(origin).build().expect("origins"))
         .default_cache_behavior(behavior)
-        .aliases(Aliases::builder().quantity(aliases.len() as i32).set_items(Some(aliases.iter().map(|a| (*a).to_owned()).collect())).build().expect("aliases"))
+        .aliases(
+            Aliases::builder()
+                .quantity(aliases.len() as i32)
+                .set_items(Some(aliases.iter().map(|a| (*a).to_owned()).collect()))
+                .build()
+                .expect("aliases"),
+        )
         .comment("switchyard test")
         .enabled(true)
         .viewer_certificate(viewer)
@@ -36,11 +47,23 @@ pub fn distribution_config(reference: &str, aliases: &[&str], viewer: ViewerCert
 
 /// CloudFront's default certificate.
 pub fn default_certificate() -> ViewerCertificate {
-    ViewerCertificate::builder().cloud_front_default_certificate(true).build()
+    ViewerCertificate::builder()
+        .cloud_front_default_certificate(true)
+        .build()
 }
 
 /// Creates a distribution; returns its id and ETag.
-pub async fn create_distribution(cf: &aws_sdk_cloudfront::Client, reference: &str, aliases: &[&str], viewer: ViewerCertificate) -> (String, String) {
-    let out = cf.create_distribution().distribution_config(distribution_config(reference, aliases, viewer)).send().await.expect("create distribution");
+pub async fn create_distribution(
+    cf: &aws_sdk_cloudfront::Client,
+    reference: &str,
+    aliases: &[&str],
+    viewer: ViewerCertificate,
+) -> (String, String) {
+    let out = cf
+        .create_distribution()
+        .distribution_config(distribution_config(reference, aliases, viewer))
+        .send()
+        .await
+        .expect("create distribution");
     (out.distribution.expect("distribution").id, out.e_tag.expect("etag"))
 }

@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use rcgen::{BasicConstraints, Certificate, CertificateParams, DnType, IsCa, Issuer, KeyPair, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256, RsaKeySize, SignatureAlgorithm};
+use rcgen::{
+    BasicConstraints, Certificate, CertificateParams, DnType, IsCa, Issuer, KeyPair, PKCS_ECDSA_P256_SHA256,
+    PKCS_RSA_SHA256, RsaKeySize, SignatureAlgorithm,
+};
 use time::{Duration, OffsetDateTime};
 
 /// A certificate and the key it was made with.
@@ -62,7 +65,12 @@ pub struct LeafSpec {
 
 impl Default for LeafSpec {
     fn default() -> Self {
-        Self { names: vec!["www.example.com".into(), "example.com".into()], alg: &PKCS_ECDSA_P256_SHA256, from: -1, to: 90 }
+        Self {
+            names: vec!["www.example.com".into(), "example.com".into()],
+            alg: &PKCS_ECDSA_P256_SHA256,
+            from: -1,
+            to: 90,
+        }
     }
 }
 
@@ -70,7 +78,9 @@ impl Default for LeafSpec {
 pub fn leaf(spec: LeafSpec, issuer: Option<&Made>) -> Made {
     let key = key(spec.alg);
     let mut params = CertificateParams::new(spec.names.clone()).expect("params");
-    params.distinguished_name.push(DnType::CommonName, spec.names.first().cloned().unwrap_or_default());
+    params
+        .distinguished_name
+        .push(DnType::CommonName, spec.names.first().cloned().unwrap_or_default());
     params.not_before = OffsetDateTime::now_utc() + Duration::days(spec.from);
     params.not_after = OffsetDateTime::now_utc() + Duration::days(spec.to);
     let cert = match issuer {

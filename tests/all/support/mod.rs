@@ -30,8 +30,14 @@ pub struct Emulator {
 impl Emulator {
     /// Starts an emulator on a free loopback port.
     pub fn start() -> Self {
-        let python = std::env::var_os("SWITCHYARD_PYTHON").map(PathBuf::from).unwrap_or_else(|| root().join(".venv/bin/python"));
-        assert!(python.exists(), "no emulator Python at {}: run `cargo xtask setup` (or `cargo xtask test`)", python.display());
+        let python = std::env::var_os("SWITCHYARD_PYTHON")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join(".venv/bin/python"));
+        assert!(
+            python.exists(),
+            "no emulator Python at {}: run `cargo xtask setup` (or `cargo xtask test`)",
+            python.display()
+        );
         let mut child = Command::new(&python)
             .arg(root().join("emulator/launch.py"))
             .args(["--host", "127.0.0.1", "--port", "0"])
@@ -40,8 +46,14 @@ impl Emulator {
             .spawn()
             .expect("start the emulator");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read the emulator's READY line");
-        let endpoint = line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("the emulator did not start: {line:?}")).to_owned();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the emulator's READY line");
+        let endpoint = line
+            .trim()
+            .strip_prefix("READY ")
+            .unwrap_or_else(|| panic!("the emulator did not start: {line:?}"))
+            .to_owned();
         Self { child, endpoint }
     }
 
@@ -50,7 +62,9 @@ impl Emulator {
         aws_config::defaults(aws_config::BehaviorVersion::latest())
             .endpoint_url(&self.endpoint)
             .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_sts::config::Credentials::new("testing", "testing", None, None, "tests"))
+            .credentials_provider(aws_sdk_sts::config::Credentials::new(
+                "testing", "testing", None, None, "tests",
+            ))
             .load()
             .await
     }
@@ -69,7 +83,10 @@ impl Emulator {
 
     /// The requests that changed something.
     pub fn writes(&self) -> Vec<Value> {
-        self.requests().into_iter().filter(|r| r["write"] == Value::Bool(true)).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| r["write"] == Value::Bool(true))
+            .collect()
     }
 
     /// `switchyard` with the environment pointing at this emulator.
@@ -120,13 +137,18 @@ pub struct Run {
 impl Run {
     /// Standard output as JSON.
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
     }
 }
 
 impl std::fmt::Debug for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
@@ -150,13 +172,20 @@ impl Switchyard {
         S: AsRef<std::ffi::OsStr>,
     {
         let Output { status, stdout, stderr } = self.0.args(args).output().expect("run switchyard");
-        Run { code: status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&stdout).into_owned(), stderr: String::from_utf8_lossy(&stderr).into_owned() }
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
     }
 }
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("host/ is in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("host/ is in the workspace")
+        .to_path_buf()
 }
 
 /// A compiled-component cache shared by the tests of this run.

@@ -7,9 +7,7 @@ use std::hint::black_box;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use switchyard_sdk::{
-    Description, Error, Step, StepContext, StepError, certificates, explain, export_step,
-};
+use switchyard_sdk::{Description, Error, Step, StepContext, StepError, certificates, explain, export_step};
 
 const SCHEMA: &str = r#"{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
