@@ -4,7 +4,8 @@
 moto (pinned: see requirements.txt) is more lenient than AWS in places that
 matter to Switchyard. This launcher monkeypatches a handful of moto backends /
 responses so that those AWS behaviours hold, wraps moto's WSGI app with a
-request log for tests, and serves it on a loopback address only.
+request log and a few test hooks (POST /_switchyard/hooks/...; see README.md)
+for tests, and serves it on a loopback address only.
 
 Usage:
     .venv/bin/python emulator/launch.py [--host 127.0.0.1] [--port 0] [--verbose]
@@ -406,6 +407,231 @@ def patch_cloudfront_viewer_certificate_exists() -> None:
     _replace(CloudFrontBackend, "update_distribution", orig_update, update_distribution)
 
 
+def patch_cloudfront_viewer_certificate_source() -> None:
+    """CloudFront reads back a custom viewer certificate as such: with an
+    IAMCertificateId (or ACMCertificateArn) set, CloudFrontDefaultCertificate is
+    false, CertificateSource is `iam` (`acm`) and Certificate is the id (ARN);
+    moto always returns CloudFrontDefaultCertificate true (unless the request
+    said false), CertificateSource `cloudfront` and an empty Certificate.
+    SSLSupportMethod / MinimumProtocolVersion already come back as set. The
+    fix is made on moto's ViewerCertificate model, so Create/Update/Get/
+    GetConfig/List responses all agree.
+
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html
+    (CloudFrontDefaultCertificate: with Aliases "set this field to false and
+    specify values for ... ACMCertificateArn or IAMCertificateId";
+    CertificateSource, deprecated: cloudfront | iam | acm)
+    """
+    name = "patch_cloudfront_viewer_certificate_source"
+    ViewerCertificate, = _import(name, "moto.cloudfront.models", "ViewerCertificate")
+    orig = _require(name, ViewerCertificate, "__init__", ("config",))
+    _require_source(
+        name, orig,
+        "self.cloud_front_default_certificate", "self.iam_certificate_id", "self.acm_certificate_arn",
+        "self.certificate_source", "self.certificate =",
+        'config.get("SSLSupportMethod")', 'config.get("MinimumProtocolVersion")',
+    )
+
+    def __init__(self, config):
+        orig(self, config)
+        if self.iam_certificate_id:
+            self.cloud_front_default_certificate = False
+            self.certificate_source = "iam"
+            self.certificate = self.iam_certificate_id
+        elif self.acm_certificate_arn:
+            self.cloud_front_default_certificate = False
+            self.certificate_source = "acm"
+            self.certificate = self.acm_certificate_arn
+
+    _replace(ViewerCertificate, "__init__", orig, __init__)
+
+
+def _alias_set(aliases: Any) -> set[str]:
+    """The alternate domain names of an `Aliases` structure, normalised."""
+    items = (aliases or {}).get("Items") if isinstance(aliases, dict) else None
+    if isinstance(items, dict):  # {"CNAME": [...]} / {"CNAME": "..."} shapes
+        items = items.get("CNAME")
+    if isinstance(items, str):
+        items = [items]
+    return {str(a).strip().rstrip(".").lower() for a in items or () if str(a).strip()}
+
+
+def patch_cloudfront_aliases() -> None:
+    """CloudFront CreateDistribution(WithTags) / UpdateDistribution:
+    - an alias (CNAME) that another distribution of the account already has
+      → CNAMEAlreadyExists (HTTP 409) (compared case-insensitively, exact
+      names; a wildcard does not conflict with a name it covers);
+    - aliases with the CloudFront default certificate (no IAMCertificateId and
+      no ACMCertificateArn) → InvalidViewerCertificate (HTTP 400).
+    moto accepts both.
+
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateDistribution.html
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html
+    (Errors: CNAMEAlreadyExists, InvalidViewerCertificate)
+    https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html#alternate-domain-names-requirements
+    ("you must attach a trusted certificate that validates your authorization
+    to use the domain name")
+    """
+    name = "patch_cloudfront_aliases"
+    CloudFrontBackend, DistributionConfig = _import(
+        name, "moto.cloudfront.models", "CloudFrontBackend", "DistributionConfig"
+    )
+    _import(name, "moto.cloudfront.exceptions", "CloudFrontException")
+    orig_create = _require(name, CloudFrontBackend, "create_distribution_with_tags", ("distribution_config", "tags"))
+    orig_update = _require(name, CloudFrontBackend, "update_distribution", ("dist_config", "_id", "if_match"))
+    _require(name, CloudFrontBackend, "_distribution_with_caller_reference", ("reference",))
+    _require_source(name, CloudFrontBackend.create_distribution, "create_distribution_with_tags")
+    _require_source(name, CloudFrontBackend.__init__, "self.distributions")
+    _require_source(name, DistributionConfig.__init__, 'config["Aliases"]', "self.__dict__.update(config)")
+
+    def _viewer(viewer: Any, key: str, attr: str) -> Any:
+        if isinstance(viewer, dict):
+            return viewer.get(key)
+        return getattr(viewer, attr, None)
+
+    def _check(backend: Any, config: Any, own_id: str | None) -> None:
+        config = config or {}
+        aliases = _alias_set(config.get("Aliases"))
+        if not aliases:
+            return
+        viewer = config.get("ViewerCertificate") or {}
+        if not (_viewer(viewer, "IAMCertificateId", "iam_certificate_id")
+                or _viewer(viewer, "ACMCertificateArn", "acm_certificate_arn")):
+            raise _cloudfront_error(
+                "InvalidViewerCertificate",
+                "To add an alternate domain name (CNAME) to a CloudFront distribution, you must "
+                "attach a trusted certificate that validates your authorization to use the domain "
+                "name. For more details, see: https://docs.aws.amazon.com/AmazonCloudFront/latest/"
+                "DeveloperGuide/CNAMEs.html#alternate-domain-names-requirements",
+            )
+        for dist_id, dist in list(backend.distributions.items()):
+            if dist_id == own_id:
+                continue
+            if aliases & _alias_set(getattr(dist.distribution_config, "Aliases", None)):
+                raise _cloudfront_error(
+                    "CNAMEAlreadyExists",
+                    "One or more of the CNAMEs you provided are already associated with a "
+                    "different resource.",
+                )
+
+    def create_distribution_with_tags(self, distribution_config, tags):
+        with _LOCK:
+            ref = (distribution_config or {}).get("CallerReference")
+            # Let moto report DistributionAlreadyExists for a reused CallerReference.
+            if ref is None or self._distribution_with_caller_reference(ref) is None:
+                _check(self, distribution_config, None)
+            return orig_create(self, distribution_config, tags)
+
+    def update_distribution(self, dist_config, _id, if_match):
+        with _LOCK:
+            # Let moto report NoSuchDistribution / InvalidIfMatchVersion first.
+            if _id in self.distributions and if_match:
+                _check(self, dist_config, _id)
+            return orig_update(self, dist_config=dist_config, _id=_id, if_match=if_match)
+
+    _replace(CloudFrontBackend, "create_distribution_with_tags", orig_create, create_distribution_with_tags)
+    _replace(CloudFrontBackend, "update_distribution", orig_update, update_distribution)
+
+
+# --------------------------------------------------------------------------
+# Test hooks (test controls, not AWS behaviour). State lives here, is shared
+# by all accounts, and is cleared by POST /moto-api/reset.
+# --------------------------------------------------------------------------
+
+
+class _Hooks:
+    def __init__(self) -> None:
+        self.server_certificates_quota: int | None = None  # None: moto's default
+        self.cloudfront_races: dict[str, str] = {}  # distribution id -> comment
+        self.installed: set[str] = set()
+
+    def reset(self) -> None:
+        with _LOCK:
+            self.server_certificates_quota = None
+            self.cloudfront_races.clear()
+
+
+_HOOKS = _Hooks()
+
+
+def patch_iam_server_certificates_quota_hook() -> None:
+    """Test hook: `POST /_switchyard/hooks/iam-quota {"server_certificates": N}`
+    makes IAM GetAccountSummary report ServerCertificatesQuota = N (every
+    account). ServerCertificates is moto's own count of stored server
+    certificates (len(IAMBackend.certificates)), which is already right."""
+    name = "patch_iam_server_certificates_quota_hook"
+    AccountSummary, = _import(name, "moto.iam.models", "AccountSummary")
+    prop = inspect.getattr_static(AccountSummary, "summary_map", None)
+    counted = inspect.getattr_static(AccountSummary, "_server_certificates", None)
+    if not isinstance(prop, property) or not isinstance(counted, property):
+        raise FidelityPatchError(
+            f"fidelity patch {name}: AccountSummary.summary_map / _server_certificates "
+            f"properties are missing (moto {_moto_version()}, pinned {PINNED_MOTO_VERSION})"
+        )
+    _require_source(name, prop.fget, '"ServerCertificatesQuota"', '"ServerCertificates": self._server_certificates')
+    _require_source(name, counted.fget, "len(self._iam_backend.certificates)")
+
+    def summary_map(self):
+        result = prop.fget(self)
+        quota = _HOOKS.server_certificates_quota
+        if quota is not None:
+            result["ServerCertificatesQuota"] = quota
+        return result
+
+    functools.update_wrapper(summary_map, prop.fget)
+    summary_map.__switchyard_patched__ = True  # type: ignore[attr-defined]
+    AccountSummary.summary_map = property(summary_map)
+    _HOOKS.installed.add("iam-quota")
+
+
+def _find_distribution(dist_id: str) -> Any:
+    from moto.cloudfront.models import cloudfront_backends
+
+    for _account, _partition, backend in list(cloudfront_backends.iter_backends()):
+        dist = backend.distributions.get(dist_id)
+        if dist is not None:
+            return dist
+    return None
+
+
+def patch_cloudfront_race_hook() -> None:
+    """Test hook: `POST /_switchyard/hooks/cloudfront-race
+    {"distribution_id": ..., "comment": ...}` arms a one-shot race: right after
+    the next successful GetDistribution of that id has been answered (the
+    response carries the old Comment and ETag), the distribution's Comment is
+    set to `comment` and it gets a new ETag, as if another writer had called
+    UpdateDistribution in between. Applied in RequestLog (not logged)."""
+    name = "patch_cloudfront_race_hook"
+    cloudfront_backends, CloudFrontBackend, Distribution, DistributionConfig, _ = _import(
+        name, "moto.cloudfront.models",
+        "cloudfront_backends", "CloudFrontBackend", "Distribution", "DistributionConfig", "random_id",
+    )
+    if not callable(getattr(cloudfront_backends, "iter_backends", None)):
+        raise FidelityPatchError(
+            f"fidelity patch {name}: cloudfront_backends.iter_backends is missing "
+            f"(moto {_moto_version()}, pinned {PINNED_MOTO_VERSION})"
+        )
+    _require_source(name, CloudFrontBackend.__init__, "self.distributions")
+    _require_source(name, Distribution.__init__, "self.etag", "self.distribution_config")
+    _require_source(name, DistributionConfig.__init__, "self.__dict__.update(config)")
+    _HOOKS.installed.add("cloudfront-race")
+
+
+def _cloudfront_race_fire(dist_id: str) -> None:
+    """Apply the armed race for dist_id (after its GetDistribution answered)."""
+    from moto.cloudfront.models import random_id
+
+    with _LOCK:
+        comment = _HOOKS.cloudfront_races.pop(dist_id, None)
+        if comment is None:
+            return
+        dist = _find_distribution(dist_id)
+        if dist is None:
+            return
+        dist.distribution_config.Comment = comment
+        dist.etag = random_id()
+
+
 # --------------------------------------------------------------------------
 # Route 53 health checks
 # --------------------------------------------------------------------------
@@ -524,6 +750,10 @@ PATCHES = [
     patch_iam_delete_server_certificate_in_use,
     patch_cloudfront_etag_if_match,
     patch_cloudfront_viewer_certificate_exists,
+    patch_cloudfront_viewer_certificate_source,
+    patch_cloudfront_aliases,
+    patch_iam_server_certificates_quota_hook,
+    patch_cloudfront_race_hook,
     patch_route53_health_check_caller_reference,
     patch_route53_health_check_ranges,
 ]
@@ -540,6 +770,9 @@ def apply_patches() -> None:
 
 _LOG_PATH = "/_switchyard/requests"
 _LOG_CLEAR_PATH = "/_switchyard/requests/clear"
+_HOOK_PREFIX = "/_switchyard/hooks/"
+# GetDistribution (not .../config): the request the cloudfront-race hook waits for
+_GET_DISTRIBUTION_PATH = re.compile(r"^/2020-05-31/distribution/([^/]+)/?$")
 _READ_PREFIXES = ("Get", "List", "Describe")
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 # Unsigned requests: recognise the REST services Switchyard uses by API version.
@@ -548,12 +781,15 @@ _TARGET_SERVICES = {"CertificateManager": "acm"}
 
 
 class _RestOperations:
-    """Map (service, method, path, query) to an operation name using the
-    botocore service model's HTTP bindings (REST-XML / REST-JSON services)."""
+    """Map (service, method, path, query, headers) to an operation name using
+    the botocore service model's HTTP bindings (REST-XML / REST-JSON services).
+    Operations sharing a URI (S3 PutObject / CopyObject / UploadPart on
+    PUT /{Bucket}/{Key+}) are told apart by their required query-string and
+    header members (e.g. CopyObject requires x-amz-copy-source)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._cache: dict[str, list[tuple[str, str, re.Pattern, dict, int]]] = {}
+        self._cache: dict[str, list[tuple]] = {}
 
     def _load(self, service: str) -> list:
         with self._lock:
@@ -565,7 +801,8 @@ class _RestOperations:
 
                 model = botocore.session.get_session().get_service_model(service)
                 for op_name in model.operation_names:
-                    http = model.operation_model(op_name).http
+                    op_model = model.operation_model(op_name)
+                    http = op_model.http
                     uri = http.get("requestUri", "/")
                     path, _, query = uri.partition("?")
                     regex = ""
@@ -580,20 +817,32 @@ class _RestOperations:
                         key, _, value = item.partition("=")
                         required[key] = value or None
                     literal = len(re.sub(r"\{[^}]+\}", "", path))
-                    ops.append((op_name, http.get("method", "POST").upper(), re.compile(regex), required, literal))
+                    members = []  # required (location, wire name) outside the URI path
+                    shape = op_model.input_shape
+                    for member in (shape.required_members if shape is not None else ()):
+                        ser = shape.members[member].serialization
+                        if ser.get("location") == "querystring":
+                            members.append(("query", ser.get("name", member)))
+                        elif ser.get("location") == "header":
+                            members.append(("header", "HTTP_" + ser.get("name", member).upper().replace("-", "_")))
+                    ops.append((op_name, http.get("method", "POST").upper(), re.compile(regex), required, literal,
+                                members, not getattr(op_model, "deprecated", False)))
             except Exception as exc:  # unknown service: no action names
                 logging.getLogger("switchyard").debug("no botocore model for %s: %s", service, exc)
             self._cache[service] = ops
             return ops
 
-    def action(self, service: str, method: str, path: str, query: dict[str, list[str]]) -> str | None:
+    def action(self, service: str, method: str, path: str, query: dict[str, list[str]],
+               environ: dict | None = None) -> str | None:
+        environ = environ or {}
         best = None
-        for op_name, op_method, regex, required, literal in self._load(service):
+        for op_name, op_method, regex, required, literal, members, current in self._load(service):
             if op_method != method or not regex.match(path):
                 continue
             if any(k not in query or (v is not None and v not in query[k]) for k, v in required.items()):
                 continue
-            score = (len(required), literal)
+            present = sum(1 for where, key in members if (key in query if where == "query" else key in environ))
+            score = (len(required), present - len(members), present, literal, current)
             if best is None or score > best[0]:
                 best = (score, op_name)
         return best[1] if best else None
@@ -667,7 +916,7 @@ class RequestLog:
             if "Action" in form:  # query protocol, POST (IAM, STS)
                 action = form["Action"][0]
         if action is None and service:  # REST protocols (CloudFront, Route 53)
-            action = self._rest.action(service, method, path, query)
+            action = self._rest.action(service, method, path, query, environ)
 
         read = method in ("GET", "HEAD") or bool(action and action.startswith(_READ_PREFIXES))
         return {"service": service, "action": action, "method": method, "path": path, "write": not read}
@@ -683,12 +932,15 @@ class RequestLog:
             if method != "POST":
                 return self._json(start_response, "405 Method Not Allowed", {"error": "use POST"})
             return self._json(start_response, "200 OK", {"cleared": self.clear()})
+        if path.startswith(_HOOK_PREFIX):
+            return self._hook(path[len(_HOOK_PREFIX):].rstrip("/"), method, environ, start_response)
         if path.startswith("/_switchyard/"):
             return self._json(start_response, "404 Not Found", {"error": f"unknown path {path}"})
         if path.startswith("/moto-api"):
             # emulator control, not an AWS request: not logged
             if method == "POST" and path.rstrip("/") == "/moto-api/reset":
                 self.clear()
+                _HOOKS.reset()
             return self.app(environ, start_response)
 
         entry = self.describe(environ)
@@ -705,7 +957,67 @@ class RequestLog:
                 return start_response(status, headers, exc_info)
             return start_response(status, headers)
 
-        return self.app(environ, recording_start_response)
+        race = _GET_DISTRIBUTION_PATH.match(path) if method == "GET" else None
+        if race is None or race.group(1) not in _HOOKS.cloudfront_races:
+            return self.app(environ, recording_start_response)
+        # cloudfront-race hook: render the whole GetDistribution response (old
+        # Comment / ETag) first, then let the "other writer" change it.
+        result = self.app(environ, recording_start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        if entry["status"] == 200:
+            _cloudfront_race_fire(race.group(1))
+        return [body]
+
+    @staticmethod
+    def _read_json(environ: dict) -> Any:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        raw = environ["wsgi.input"].read(length) if length > 0 else b""
+        return json.loads(raw.decode("utf-8")) if raw.strip() else None
+
+    def _hook(self, hook: str, method: str, environ: dict, start_response: Callable) -> Any:
+        """Test hooks (POST, JSON body). Not logged; cleared by /moto-api/reset."""
+        if hook not in ("iam-quota", "cloudfront-race"):
+            return self._json(start_response, "404 Not Found", {"error": f"unknown hook {hook!r}"})
+        if hook not in _HOOKS.installed:
+            return self._json(start_response, "503 Service Unavailable", {"error": f"hook {hook!r} not installed"})
+        if method != "POST":
+            return self._json(start_response, "405 Method Not Allowed", {"error": "use POST"})
+        try:
+            body = self._read_json(environ)
+        except ValueError as exc:
+            return self._json(start_response, "400 Bad Request", {"error": f"body is not JSON: {exc}"})
+        if not isinstance(body, dict):
+            return self._json(start_response, "400 Bad Request", {"error": "body must be a JSON object"})
+
+        if hook == "iam-quota":
+            if set(body) != {"server_certificates"}:
+                return self._json(start_response, "400 Bad Request",
+                                  {"error": 'expected {"server_certificates": <int >= 0 or null>}'})
+            quota = body["server_certificates"]
+            if quota is not None and (type(quota) is not int or quota < 0):
+                return self._json(start_response, "400 Bad Request",
+                                  {"error": "server_certificates must be an integer >= 0 (or null for the default)"})
+            with _LOCK:
+                _HOOKS.server_certificates_quota = quota
+            return self._json(start_response, "200 OK", {"server_certificates": quota})
+
+        dist_id, comment = body.get("distribution_id"), body.get("comment")
+        if set(body) != {"distribution_id", "comment"} or not isinstance(dist_id, str) or not dist_id \
+                or not isinstance(comment, str):
+            return self._json(start_response, "400 Bad Request",
+                              {"error": 'expected {"distribution_id": "<id>", "comment": "<text>"}'})
+        with _LOCK:
+            if _find_distribution(dist_id) is None:
+                return self._json(start_response, "404 Not Found", {"error": f"no distribution {dist_id}"})
+            _HOOKS.cloudfront_races[dist_id] = comment
+        return self._json(start_response, "200 OK", {"armed": {"distribution_id": dist_id, "comment": comment}})
 
 
 # --------------------------------------------------------------------------

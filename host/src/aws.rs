@@ -38,6 +38,8 @@ pub struct Aws {
     pub route53: aws_sdk_route53::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
+    /// S3, in the workflow's region.
+    pub s3: aws_sdk_s3::Client,
 }
 
 impl std::fmt::Debug for Aws {
@@ -69,6 +71,11 @@ impl Aws {
             cloudfront: aws_sdk_cloudfront::Client::new(&config),
             route53: aws_sdk_route53::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
+            // Bucket names in the host name need DNS for every bucket: an endpoint override
+            // (an emulator, a VPC endpoint) is addressed by path instead.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(&config).force_path_style(config.endpoint_url().is_some()).build(),
+            ),
         })
     }
 

@@ -14,4 +14,4 @@ wasmtime::component::bindgen!({
     },
 });
 
-pub use self::switchyard::step::{certificates, distributions, dns, identity, log, types};
+pub use self::switchyard::step::{certificates, distributions, dns, identity, log, storage, types};

@@ -33,11 +33,17 @@ pub enum Capability {
     Route53Read,
     /// `route53:write`: change records and health checks.
     Route53Write,
+    /// `s3:read`: read buckets and objects.
+    S3Read,
+    /// `s3:write`: create and change buckets and objects.
+    S3Write,
+    /// `files:read`: read files on the host (to upload them).
+    FilesRead,
 }
 
 impl Capability {
     /// Every capability, in a stable order.
-    pub const ALL: [Capability; 10] = [
+    pub const ALL: [Capability; 13] = [
         Self::IdentityRead,
         Self::CertificatesLoad,
         Self::IamRead,
@@ -48,6 +54,9 @@ impl Capability {
         Self::CloudfrontWrite,
         Self::Route53Read,
         Self::Route53Write,
+        Self::S3Read,
+        Self::S3Write,
+        Self::FilesRead,
     ];
 
     /// The capability's name, as written in grants.
@@ -63,6 +72,9 @@ impl Capability {
             Self::CloudfrontWrite => "cloudfront:write",
             Self::Route53Read => "route53:read",
             Self::Route53Write => "route53:write",
+            Self::S3Read => "s3:read",
+            Self::S3Write => "s3:write",
+            Self::FilesRead => "files:read",
         }
     }
 
@@ -70,7 +82,7 @@ impl Capability {
     pub fn is_write(self) -> bool {
         matches!(
             self,
-            Self::IamWrite | Self::AcmWrite | Self::CloudfrontWrite | Self::Route53Write
+            Self::IamWrite | Self::AcmWrite | Self::CloudfrontWrite | Self::Route53Write | Self::S3Write
         )
     }
 }
@@ -83,9 +95,7 @@ impl fmt::Display for Capability {
 
 /// A grant that does not parse.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "unknown capability `{0}`; known: identity:read, certificates:load, iam:read, iam:write, acm:read, acm:write, cloudfront:read, cloudfront:write, route53:read, route53:write"
-)]
+#[error("unknown capability `{0}`; known: {known}", known = Capability::ALL.map(Capability::name).join(", "))]
 pub struct UnknownCapability(String);
 
 impl FromStr for Capability {

@@ -4,6 +4,7 @@
 mod support;
 
 mod emulator;
+mod maintenance_failover;
 mod sandbox;
 mod validate;
 mod whoami;

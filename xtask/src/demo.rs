@@ -1,4 +1,5 @@
-//! `cargo xtask demo`: the emulator, `whoami`, and `validate` on a certificate made here.
+//! `cargo xtask demo`: the emulator, `whoami`, `validate`, and the whole maintenance-failover
+//! workflow (plan, apply, apply again) against it.
 
 use std::fs;
 use std::path::Path;
@@ -8,18 +9,23 @@ use anyhow::Context;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use time::{Duration, OffsetDateTime};
 
-use crate::emulator::Emulator;
+use crate::emulator::{Emulator, python};
 use crate::{cargo, root, run_cmd};
 
 /// Runs the demo.
 pub fn run() -> anyhow::Result<()> {
     run_cmd(cargo().args(["build", "--quiet", "-p", "switchyard"]))?;
     let dir = root().join("target/demo");
-    fs::create_dir_all(&dir)?;
-    sample_certificate(&dir)?;
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("certs"))?;
+    sample_certificate(&dir.join("certs"))?;
+    fs::copy(root().join("examples/maintenance-failover.toml"), dir.join("maintenance-failover.toml"))?;
+    fs::copy(root().join("examples/maintenance.html"), dir.join("maintenance.html"))?;
 
     let emulator = Emulator::start()?;
     println!("emulator: {}\n", emulator.endpoint);
+    run_cmd(Command::new(python()).arg(root().join("emulator/demo_seed.py")).arg(&emulator.endpoint))
+        .context("cannot seed the emulator")?;
     let switchyard = |args: &[&str]| {
         let mut cmd = Command::new(root().join("target/debug/switchyard"));
         cmd.args(args)
@@ -34,36 +40,16 @@ pub fn run() -> anyhow::Result<()> {
             .env_remove("AWS_PROFILE");
         cmd
     };
-    println!("$ switchyard whoami");
-    run_cmd(&mut switchyard(&["whoami"]))?;
-    println!(
-        "\n$ switchyard validate --cert site.pem --key site.key --chain chain.pem --domain www.example.com --domain example.com"
-    );
-    run_cmd(&mut switchyard(&[
-        "validate",
-        "--cert",
-        "site.pem",
-        "--key",
-        "site.key",
-        "--chain",
-        "chain.pem",
-        "--domain",
-        "www.example.com",
-        "--domain",
-        "example.com",
-    ]))?;
-    println!("\n$ switchyard validate --cert site.pem --key site.key --domain shop.example.org   (expected to fail)");
-    let status = switchyard(&[
-        "validate",
-        "--cert",
-        "site.pem",
-        "--key",
-        "site.key",
-        "--domain",
-        "shop.example.org",
-    ])
-    .status()?;
-    println!("exit code {}", status.code().unwrap_or(-1));
+    let step = |title: &str, args: &[&str]| -> anyhow::Result<()> {
+        println!("\n$ switchyard {}   # {title}", args.join(" "));
+        run_cmd(&mut switchyard(args))
+    };
+    step("which account", &["whoami"])?;
+    step("check the certificate", &["validate", "--cert", "certs/site.pem", "--key", "certs/site.key", "--chain", "certs/chain.pem", "--domain", "www.example.com", "--domain", "example.com"])?;
+    step("what would change", &["plan", "maintenance-failover.toml"])?;
+    step("do it", &["apply", "maintenance-failover.toml"])?;
+    step("again: nothing to change", &["apply", "maintenance-failover.toml"])?;
+    println!("\nThe workflow is examples/maintenance-failover.toml; the demo's files are in target/demo/.");
     Ok(())
 }
 
@@ -72,8 +58,7 @@ fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
     let ca_key = KeyPair::generate()?;
     let mut ca = CertificateParams::new(Vec::<String>::new())?;
-    ca.distinguished_name
-        .push(DnType::CommonName, "Switchyard Demo Root CA");
+    ca.distinguished_name.push(DnType::CommonName, "Switchyard Demo Root CA");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.not_before = now - Duration::days(1);
     ca.not_after = now + Duration::days(3650);
@@ -81,8 +66,7 @@ fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
 
     let int_key = KeyPair::generate()?;
     let mut int = CertificateParams::new(Vec::<String>::new())?;
-    int.distinguished_name
-        .push(DnType::CommonName, "Switchyard Demo Intermediate CA");
+    int.distinguished_name.push(DnType::CommonName, "Switchyard Demo Intermediate CA");
     int.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     int.not_before = now - Duration::days(1);
     int.not_after = now + Duration::days(1825);

@@ -13,7 +13,7 @@ const USAGE: &str = "usage: cargo xtask <setup|test|demo>
 
   setup   install the wasm32-wasip2 target and the AWS emulator (moto, in .venv/)
   test    set up, then run every test (unit and end to end against the emulator)
-  demo    set up, start the emulator, run `switchyard whoami` and `validate`, stop it";
+  demo    set up, start the emulator, run whoami, validate and the maintenance-failover workflow";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -63,14 +63,7 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
     run_cmd(
         cargo()
             .args([
-                "test",
-                "--locked",
-                "-p",
-                "switchyard",
-                "-p",
-                "validate-cert",
-                "-p",
-                "switchyard-sdk",
+                "test", "--locked", "--workspace",
             ])
             .args(extra)
             .env("SWITCHYARD_PYTHON", emulator::python()),

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::bindings::certificates::{BundleFacts, BundleSource, Link, Verification};
+use crate::bindings::certificates::{BundleFacts, BundleSource, CertificateFacts, Link, Verification};
 use crate::error::HostError;
 pub use facts::fingerprint;
 use key::PrivateKey;
@@ -91,6 +91,19 @@ impl Bundle {
         }
     }
 
+    /// Whether the private key is the leaf's key. AWS refuses a bundle whose key does not match.
+    pub fn key_matches(&self) -> bool {
+        self.key.matches(&parse(&self.leaf))
+    }
+
+    /// Refuses, as AWS would, to send a bundle whose key is not the leaf's.
+    pub fn check_key_matches(&self) -> Result<(), HostError> {
+        if self.key_matches() {
+            return Ok(());
+        }
+        Err(HostError::invalid("bundle", "key-mismatch", "the private key is not the certificate's key; AWS would reject the bundle: give the key the certificate was issued for"))
+    }
+
     /// The leaf as PEM, for upload.
     pub fn leaf_pem(&self) -> String {
         files::to_pem(std::slice::from_ref(&self.leaf))
@@ -110,6 +123,20 @@ impl Bundle {
     pub fn fingerprint(&self) -> String {
         fingerprint(&self.leaf)
     }
+}
+
+/// The facts of one PEM certificate given as text (public data, such as an IAM certificate body).
+pub fn parse_facts(text: &str) -> Result<CertificateFacts, HostError> {
+    let invalid = |message: String| HostError::invalid("pem", "malformed", message);
+    let blocks = pem::parse_many(text).map_err(|e| invalid(format!("not PEM: {e}")))?;
+    let [block] = blocks.as_slice() else {
+        return Err(invalid(format!("expected one PEM block, found {}", blocks.len())));
+    };
+    if block.tag() != "CERTIFICATE" {
+        return Err(invalid(format!("expected a CERTIFICATE block, found {}", block.tag())));
+    }
+    let (_, cert) = X509Certificate::from_der(block.contents()).map_err(|e| invalid(format!("not an X.509 certificate: {e}")))?;
+    Ok(facts::certificate_facts(&cert))
 }
 
 /// Parses DER that [`files`] already parsed once successfully.

@@ -2,14 +2,15 @@
 
 use aws_sdk_acm::primitives::Blob;
 use aws_sdk_acm::types::{Filters, KeyAlgorithm as AcmKeyAlgorithm};
+use aws_sdk_iam::types::SummaryKeyType;
 use wasmtime::component::Resource;
 
 use crate::aws::Aws;
 use crate::bindings::certificates::{
-    AcmCertificate, BundleFacts, BundleSource, Host, HostBundle, ServerCertificate, ServerCertificateDetail,
+    AccountQuota, AcmCertificate, BundleFacts, CertificateFacts, BundleSource, Host, HostBundle, ServerCertificate, ServerCertificateDetail,
     Verification,
 };
-use crate::certs::{Bundle, fingerprint};
+use crate::certs::{Bundle, fingerprint, parse_facts};
 use crate::error::HostError;
 use crate::gate::{Call, Capability};
 use crate::state::StepState;
@@ -86,6 +87,25 @@ impl Host for StepState {
                 out.server_certificate_metadata
                     .map(server_certificate)
                     .ok_or_else(|| HostError::Internal("iam UploadServerCertificate answered without metadata".into()))
+            })
+            .await
+    }
+
+    async fn parse_certificate(&mut self, pem: String) -> Result<CertificateFacts, HostError> {
+        parse_facts(&pem)
+    }
+
+    async fn server_certificate_quota(&mut self) -> Result<AccountQuota, HostError> {
+        let call = Call::new(Capability::IamRead, "read the server certificate quota");
+        self.gate
+            .call(call, async |aws| {
+                let out = aws.iam.get_account_summary().send().await.map_err(|e| HostError::from_sdk("iam", e))?;
+                let summary = out.summary_map.unwrap_or_default();
+                let count = |key: SummaryKeyType| summary.get(&key).and_then(|n| u32::try_from(*n).ok());
+                match (count(SummaryKeyType::ServerCertificates), count(SummaryKeyType::ServerCertificatesQuota)) {
+                    (Some(used), Some(limit)) => Ok(AccountQuota { used, limit }),
+                    _ => Err(HostError::Internal("iam GetAccountSummary answered without the server certificate count and quota".into())),
+                }
             })
             .await
     }

@@ -496,9 +496,9 @@ fn health_check_of(h: aws_sdk_route53::types::HealthCheck) -> Result<HealthCheck
     })
 }
 
-/// A DNS name lowercased with its trailing dot.
+/// A DNS name lowercased with its trailing dot, with Route 53's `\052` escape read as `*`.
 fn fqdn(name: &str) -> String {
-    let name = name.to_ascii_lowercase();
+    let name = name.to_ascii_lowercase().replace("\\052", "*");
     if name.ends_with('.') { name } else { format!("{name}.") }
 }
 

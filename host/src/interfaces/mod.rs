@@ -7,6 +7,7 @@ mod distributions;
 mod dns;
 mod identity;
 mod log;
+mod storage;
 mod types;
 
 use wasmtime::component::{HasSelf, Linker};

@@ -135,16 +135,24 @@ impl Workflow {
         if form.workflow.name.trim().is_empty() {
             return Err(err("workflow.name", "is empty: name the workflow".into()));
         }
-        if let Some(account) = &form.workflow.account
+        let vars = expand_vars(&form.vars, env).map_err(|(field, message)| err(&field, message))?;
+        // The header may name vars and env (`account = "${vars.account}"`), not step outputs.
+        let header_scope = LoadScope { vars: &vars, env, earlier: &[] };
+        let header = |field: &str, value: &Option<String>| -> Result<Option<String>, WorkflowError> {
+            let Some(text) = value else { return Ok(None) };
+            match expand::expand_str(text, &header_scope) {
+                Ok(Value::String(s)) => Ok(Some(s)),
+                Ok(other) => Err(err(field, format!("is {other}, not text"))),
+                Err(message) => Err(err(field, message)),
+            }
+        };
+        let account = header("workflow.account", &form.workflow.account)?;
+        let region = header("workflow.region", &form.workflow.region)?;
+        if let Some(account) = &account
             && (account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(err(
-                "workflow.account",
-                format!("`{account}` is not an AWS account id (12 digits, quoted)"),
-            ));
+            return Err(err("workflow.account", format!("`{account}` is not an AWS account id (12 digits, quoted)")));
         }
-
-        let vars = expand_vars(&form.vars, env).map_err(|(field, message)| err(&field, message))?;
         let mut ids: Vec<&str> = Vec::new();
         let mut steps = Vec::new();
         for (i, s) in form.steps.iter().enumerate() {
@@ -215,8 +223,8 @@ impl Workflow {
         Ok(Workflow {
             file: file.to_owned(),
             name: form.workflow.name,
-            account: form.workflow.account,
-            region: form.workflow.region,
+            account,
+            region,
             vars,
             steps,
         })
@@ -314,10 +322,10 @@ fn limits(form: Option<&LimitsForm>) -> Result<Limits, (String, String)> {
     Ok(limits)
 }
 
-/// A `certificates:load` grant's path is relative to the workflow's directory.
+/// A file grant's path (`certificates:load`, `files:read`) is relative to the workflow's directory.
 fn anchor_path_grant(grant: Grant, dir: &Path) -> Grant {
     match (&grant.capability, &grant.resource) {
-        (Capability::CertificatesLoad, Some(pattern)) => {
+        (Capability::CertificatesLoad | Capability::FilesRead, Some(pattern)) => {
             let star = pattern.ends_with('*');
             let mut anchored = normalise(&dir.join(pattern.trim_end_matches('*')))
                 .display()

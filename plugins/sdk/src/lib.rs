@@ -15,7 +15,8 @@
 //! ```
 //!
 //! The host interfaces are re-exported as modules ([`log`], [`identity`], [`certificates`],
-//! [`distributions`], [`dns`]); every call returns [`Error`] when it fails.
+//! [`distributions`], [`dns`], [`storage`]); every call returns [`Error`] when it fails.
+//! [`names`] matches certificate names against domain names (RFC 6125), on any target.
 #![deny(missing_docs)]
 
 #[doc(hidden)]
@@ -34,7 +35,9 @@ pub use wit::Guest as Step;
 pub use wit::switchyard::step::types::{
     AwsError, DeniedError, Description, Error, InvalidInputError, StepContext, StepError,
 };
-pub use wit::switchyard::step::{certificates, distributions, dns, identity, log};
+pub use wit::switchyard::step::{certificates, distributions, dns, identity, log, storage};
+
+pub mod names;
 
 /// Exports a type implementing [`Step`] as the plugin's step.
 #[macro_export]

@@ -9,7 +9,7 @@ use switchyard_sdk::{Error, StepError};
 
 use crate::date::{self, DAY};
 use crate::input::{Input, Target};
-use crate::names;
+use switchyard_sdk::names;
 
 /// How bad a finding is: any error fails the step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -6,7 +6,6 @@
 mod check;
 mod date;
 mod input;
-mod names;
 
 use switchyard_sdk::certificates::{self, BundleSource};
 use switchyard_sdk::log::{self, Level};

@@ -71,14 +71,29 @@ impl Emulator {
 
     /// The requests the emulator has served since it started or was last cleared.
     pub fn requests(&self) -> Vec<Value> {
+        serde_json::from_str(&self.http("GET", "/_switchyard/requests", "")).expect("the request log is JSON")
+    }
+
+    /// Posts `body` (JSON) to one of the emulator's own endpoints (`/_switchyard/…`).
+    pub fn post(&self, path: &str, body: &str) -> String {
+        self.http("POST", path, body)
+    }
+
+    fn http(&self, method: &str, path: &str, body: &str) -> String {
         use std::io::{Read, Write};
         let addr = self.endpoint.trim_start_matches("http://");
         let mut stream = std::net::TcpStream::connect(addr).expect("connect to the emulator");
-        write!(stream, "GET /_switchyard/requests HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("send");
+        write!(
+            stream,
+            "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
         let mut response = String::new();
         stream.read_to_string(&mut response).expect("read");
-        let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-        serde_json::from_str(body).expect("the request log is JSON")
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        assert!(head.contains(" 200 ") || head.contains(" 201 "), "{method} {path}: {head}");
+        body.to_owned()
     }
 
     /// The requests that changed something.

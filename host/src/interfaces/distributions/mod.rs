@@ -1,13 +1,18 @@
 //! `switchyard:step/distributions`: CloudFront distributions and their viewer certificate.
 
+mod spec;
+
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudfront::types::{
-    MinimumProtocolVersion, SslSupportMethod as AwsSslSupportMethod, ViewerCertificate as AwsViewerCertificate,
+    DistributionConfig, MinimumProtocolVersion, OriginAccessControlConfig, OriginAccessControlOriginTypes,
+    OriginAccessControlSigningBehaviors, OriginAccessControlSigningProtocols, SslSupportMethod as AwsSslSupportMethod, ViewerCertificate as AwsViewerCertificate,
 };
 
 use crate::aws::Aws;
-use crate::bindings::distributions::{CertificateSource, Distribution, Host, SslSupportMethod, ViewerCertificate};
+use crate::bindings::distributions::{
+    CertificateSource, Distribution, DistributionSpec, Host, SslSupportMethod, ViewerCertificate,
+};
 use crate::error::HostError;
 use crate::gate::{Call, Capability};
 use crate::state::StepState;
@@ -49,32 +54,85 @@ impl Host for StepState {
         let call = Call::new(Capability::CloudfrontWrite, "set viewer certificate").on(&id);
         self.gate
             .call(call, async |aws| {
-                let current = aws.cloudfront.get_distribution_config().id(&id).send().await.map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                if current.e_tag.as_deref() != Some(if_match.as_str()) {
-                    return Err(HostError::Conflict(format!(
-                        "distribution {id} changed since it was read (ETag {} is now {}): read it again and retry",
-                        if_match,
-                        current.e_tag.as_deref().unwrap_or("unknown")
-                    )));
-                }
-                let config = current.distribution_config.ok_or_else(|| HostError::Internal("cloudfront GetDistributionConfig answered without a config".into()))?;
+                let mut config = current_config(aws, &id, &if_match).await?;
                 let aliases = config.aliases.as_ref().and_then(|a| a.items.as_ref()).map_or(0, Vec::len);
                 if certificate.source == CertificateSource::Cloudfront && aliases > 0 {
                     return Err(HostError::invalid("certificate", "aliases-need-certificate", format!("distribution {id} has {aliases} alias(es): CloudFront's default certificate cannot serve them; give an IAM or ACM certificate")));
                 }
-                let mut config = config;
                 config.viewer_certificate = Some(viewer);
+                update(aws, &id, &if_match, config).await
+            })
+            .await
+    }
+
+    async fn create_distribution(&mut self, spec: DistributionSpec) -> Result<Distribution, HostError> {
+        let config = spec::new_config(&spec)?;
+        let call = Call::new(Capability::CloudfrontWrite, "create distribution");
+        self.gate
+            .call(call, async |aws| {
                 let out = aws
                     .cloudfront
-                    .update_distribution()
-                    .id(&id)
-                    .if_match(&if_match)
+                    .create_distribution()
                     .distribution_config(config)
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                let distribution = out.distribution.ok_or_else(|| HostError::Internal("cloudfront UpdateDistribution answered without a distribution".into()))?;
-                distribution_of(distribution, out.e_tag.unwrap_or_default())
+                let d = out.distribution.ok_or_else(|| HostError::Internal("cloudfront CreateDistribution answered without a distribution".into()))?;
+                distribution_of(d, out.e_tag.unwrap_or_default())
+            })
+            .await
+    }
+
+    async fn get_distribution_spec(&mut self, id: String) -> Result<(DistributionSpec, String), HostError> {
+        let call = Call::new(Capability::CloudfrontRead, "get distribution config").on(&id);
+        self.gate
+            .call(call, async |aws| {
+                let out = aws.cloudfront.get_distribution_config().id(&id).send().await.map_err(|e| HostError::from_sdk("cloudfront", e))?;
+                let config = out.distribution_config.ok_or_else(|| HostError::Internal("cloudfront GetDistributionConfig answered without a config".into()))?;
+                Ok((spec::spec_of(&config), out.e_tag.unwrap_or_default()))
+            })
+            .await
+    }
+
+    async fn update_distribution(&mut self, id: String, spec: DistributionSpec, if_match: String) -> Result<Distribution, HostError> {
+        let call = Call::new(Capability::CloudfrontWrite, "update distribution").on(&id);
+        self.gate
+            .call(call, async |aws| {
+                let current = current_config(aws, &id, &if_match).await?;
+                let config = spec::apply(current, &spec)?;
+                update(aws, &id, &if_match, config).await
+            })
+            .await
+    }
+
+    async fn ensure_origin_access_control(&mut self, name: String) -> Result<String, HostError> {
+        if name.is_empty() || name.len() > 64 {
+            return Err(HostError::invalid("name", "bad-name", "an origin access control name has 1–64 characters"));
+        }
+        let call = Call::new(Capability::CloudfrontWrite, "ensure origin access control").on(&name);
+        self.gate
+            .call(call, async |aws| {
+                let listed = aws.cloudfront.list_origin_access_controls().send().await.map_err(|e| HostError::from_sdk("cloudfront", e))?;
+                let existing = listed.origin_access_control_list.and_then(|l| l.items).unwrap_or_default();
+                if let Some(found) = existing.into_iter().find(|o| o.name == name) {
+                    return Ok(found.id);
+                }
+                let config = OriginAccessControlConfig::builder()
+                    .name(&name)
+                    .description("switchyard: CloudFront reads the bucket, nobody else")
+                    .signing_protocol(OriginAccessControlSigningProtocols::Sigv4)
+                    .signing_behavior(OriginAccessControlSigningBehaviors::Always)
+                    .origin_access_control_origin_type(OriginAccessControlOriginTypes::S3)
+                    .build()
+                    .map_err(|e| HostError::Internal(e.to_string()))?;
+                let out = aws
+                    .cloudfront
+                    .create_origin_access_control()
+                    .origin_access_control_config(config)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+                out.origin_access_control.map(|o| o.id).ok_or_else(|| HostError::Internal("cloudfront CreateOriginAccessControl answered without an id".into()))
             })
             .await
     }
@@ -110,6 +168,33 @@ impl Host for StepState {
         self.reporter.finish(&self.step_id);
         result
     }
+}
+
+/// The current config of distribution `id`, if its ETag is still `if_match`; else a conflict,
+/// as AWS would answer the update.
+async fn current_config(aws: &Aws, id: &str, if_match: &str) -> Result<DistributionConfig, HostError> {
+    let current = aws.cloudfront.get_distribution_config().id(id).send().await.map_err(|e| HostError::from_sdk("cloudfront", e))?;
+    let etag = current.e_tag.unwrap_or_default();
+    if etag != if_match {
+        return Err(HostError::Conflict(format!(
+            "distribution {id} changed since it was read (ETag {if_match} is now {etag}): read it again and retry"
+        )));
+    }
+    current.distribution_config.ok_or_else(|| HostError::Internal("cloudfront GetDistributionConfig answered without a config".into()))
+}
+
+async fn update(aws: &Aws, id: &str, if_match: &str, config: DistributionConfig) -> Result<Distribution, HostError> {
+    let out = aws
+        .cloudfront
+        .update_distribution()
+        .id(id)
+        .if_match(if_match)
+        .distribution_config(config)
+        .send()
+        .await
+        .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+    let distribution = out.distribution.ok_or_else(|| HostError::Internal("cloudfront UpdateDistribution answered without a distribution".into()))?;
+    distribution_of(distribution, out.e_tag.unwrap_or_default())
 }
 
 async fn get(aws: &Aws, id: &str) -> Result<Distribution, HostError> {
