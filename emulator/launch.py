@@ -446,6 +446,27 @@ def patch_cloudfront_viewer_certificate_source() -> None:
     _replace(ViewerCertificate, "__init__", orig, __init__)
 
 
+def patch_cloudfront_origin_access_control_id() -> None:
+    """CloudFront keeps an origin's OriginAccessControlId and returns it in
+    GetDistribution/GetDistributionConfig; moto drops it, so a distribution
+    reading an S3 bucket through origin access control reads back as public.
+
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html
+    (OriginAccessControlId: "The unique identifier of an origin access control
+    for this origin.")
+    """
+    name = "patch_cloudfront_origin_access_control_id"
+    Origin, = _import(name, "moto.cloudfront.models", "Origin")
+    orig = _require(name, Origin, "__init__", ("origin",))
+    _require_source(name, orig, 'origin["DomainName"]', '"S3OriginConfig" in origin')
+
+    def __init__(self, origin):
+        orig(self, origin)
+        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+
+    _replace(Origin, "__init__", orig, __init__)
+
+
 def _alias_set(aliases: Any) -> set[str]:
     """The alternate domain names of an `Aliases` structure, normalised."""
     items = (aliases or {}).get("Items") if isinstance(aliases, dict) else None
@@ -751,6 +772,7 @@ PATCHES = [
     patch_cloudfront_etag_if_match,
     patch_cloudfront_viewer_certificate_exists,
     patch_cloudfront_viewer_certificate_source,
+    patch_cloudfront_origin_access_control_id,
     patch_cloudfront_aliases,
     patch_iam_server_certificates_quota_hook,
     patch_cloudfront_race_hook,

@@ -28,12 +28,12 @@ pub enum SourceError {
     #[error("no built-in plugin is named `{0}` (built in: {known}); to use a file, give a path ending in .wasm", known = builtin_names().join(", "))]
     UnknownBuiltin(String),
     /// The file could not be read.
-    #[error("cannot read plugin {path}: {source}")]
+    #[error("cannot read plugin {path}: {error}")]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file is not the one pinned.
     #[error(
@@ -94,9 +94,9 @@ impl PluginRef {
                 })
             }
             PluginRef::File { path, sha256: pinned } => {
-                let bytes = std::fs::read(path).map_err(|source| SourceError::Read {
+                let bytes = std::fs::read(path).map_err(|error| SourceError::Read {
                     path: path.clone(),
-                    source,
+                    error,
                 })?;
                 let actual = sha256(&bytes);
                 if let Some(expected) = pinned

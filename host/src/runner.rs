@@ -22,27 +22,27 @@ use crate::workflow::{Step, Workflow, step_references};
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
     /// A step's plugin could not be had.
-    #[error("{file}: step `{step}`: {source}")]
+    #[error("{file}: step `{step}`: {error}")]
     Source {
         /// The workflow file.
         file: PathBuf,
         /// The step.
         step: String,
         /// Why.
-        source: SourceError,
+        error: SourceError,
     },
     /// A step's plugin does not load.
-    #[error("{file}: step `{step}`: {source}")]
+    #[error("{file}: step `{step}`: {error}")]
     Load {
         /// The workflow file.
         file: PathBuf,
         /// The step.
         step: String,
         /// Why.
-        source: RuntimeError,
+        error: RuntimeError,
     },
     /// A step's plugin failed to describe itself.
-    #[error("{file}: step `{step}` (plugin {plugin}): cannot describe itself: {source}")]
+    #[error("{file}: step `{step}` (plugin {plugin}): cannot describe itself: {error}")]
     Describe {
         /// The workflow file.
         file: PathBuf,
@@ -51,7 +51,7 @@ pub enum PrepareError {
         /// The plugin.
         plugin: String,
         /// Why.
-        source: StepFailure,
+        error: StepFailure,
     },
     /// A step was not granted what its plugin needs.
     #[error("{file}: step `{step}` (plugin {plugin}) needs {} but `grants` does not give {}: add {} to the step's `grants`", list(.missing), if .missing.len() == 1 { "it" } else { "them" }, list(.missing))]
@@ -191,21 +191,21 @@ impl Runner {
         let file = || workflow.file.clone();
         let mut prepared = Vec::with_capacity(workflow.steps.len());
         for step in &workflow.steps {
-            let bytes = step.plugin.read().map_err(|source| PrepareError::Source {
+            let bytes = step.plugin.read().map_err(|error| PrepareError::Source {
                 file: file(),
                 step: step.id.clone(),
-                source,
+                error,
             })?;
-            let plugin = self.runtime.load(&bytes).map_err(|source| PrepareError::Load {
+            let plugin = self.runtime.load(&bytes).map_err(|error| PrepareError::Load {
                 file: file(),
                 step: step.id.clone(),
-                source,
+                error,
             })?;
-            let description = self.describe(&plugin).await.map_err(|source| PrepareError::Describe {
+            let description = self.describe(&plugin).await.map_err(|error| PrepareError::Describe {
                 file: file(),
                 step: step.id.clone(),
                 plugin: plugin.label.clone(),
-                source,
+                error,
             })?;
             let granted: HashSet<Capability> = step.grants.iter().map(|g| g.capability).collect();
             let missing: Vec<String> = description

@@ -47,14 +47,26 @@ pub fn attach(
         coverage::check(&d.id, &d.aliases, cert)?;
         let previous = d.viewer_certificate.clone();
         if viewer::same(&previous, desired) {
-            return Ok(Attached { previous, after: d, changed: false, retries });
+            return Ok(Attached {
+                previous,
+                after: d,
+                changed: false,
+                retries,
+            });
         }
         match cf.set(&d.id, desired, &d.etag) {
-            Ok(after) => return Ok(Attached { previous, after, changed: true, retries }),
+            Ok(after) => {
+                return Ok(Attached {
+                    previous,
+                    after,
+                    changed: true,
+                    retries,
+                });
+            }
             Err(Error::Conflict(why)) if retries < max_retries => {
                 retries += 1;
                 cf.warn(&format!(
-                    "distribution {} changed since it was read ({why}): reading it again, retry {retries} of {max_retries}",
+                    "stale ETag, retry {retries} of {max_retries}: {why}; reading distribution {} again",
                     d.id
                 ));
                 d = cf.get(&d.id)?;

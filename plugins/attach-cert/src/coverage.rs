@@ -37,8 +37,16 @@ pub fn check(id: &str, aliases: &[String], cert: &CertificateNames) -> Result<()
     } else {
         cert.dns_names.iter().map(String::as_str).collect()
     };
-    let has = if has.is_empty() { "no names".to_owned() } else { quoted(&has) };
-    let (them, alias_s) = if missing.len() == 1 { ("it", "alias") } else { ("them", "aliases") };
+    let has = if has.is_empty() {
+        "no names".to_owned()
+    } else {
+        quoted(&has)
+    };
+    let (them, alias_s) = if missing.len() == 1 {
+        ("it", "alias")
+    } else {
+        ("them", "aliases")
+    };
     Err(StepError {
         code: "not-covered".into(),
         message: format!(
@@ -93,8 +101,12 @@ mod tests {
     fn refusal_names_each_uncovered_alias() {
         let c = cert(&["www.example.com"], None);
         assert!(check("E1", &aliases(&["www.example.com"]), &c).is_ok());
-        let e = check("E1", &aliases(&["www.example.com", "example.com", "api.example.com"]), &c)
-            .expect_err("refused");
+        let e = check(
+            "E1",
+            &aliases(&["www.example.com", "example.com", "api.example.com"]),
+            &c,
+        )
+        .expect_err("refused");
         assert_eq!(e.code, "not-covered");
         assert!(
             e.message.starts_with(
@@ -106,7 +118,10 @@ mod tests {
         );
         let details: serde_json::Value =
             serde_json::from_str(e.details.as_deref().expect("details")).expect("details are JSON");
-        assert_eq!(details["uncovered_aliases"], serde_json::json!(["example.com", "api.example.com"]));
+        assert_eq!(
+            details["uncovered_aliases"],
+            serde_json::json!(["example.com", "api.example.com"])
+        );
         let e = check("E1", &aliases(&["example.com"]), &cert(&[], None)).expect_err("refused");
         assert!(e.message.contains("the alias `example.com`"), "{}", e.message);
         assert!(e.message.contains("(it covers no names)"), "{}", e.message);

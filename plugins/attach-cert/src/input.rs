@@ -152,9 +152,9 @@ fn locator(input: &Input) -> Result<Locator, StepError> {
              domain name of the distribution, e.g. `www.example.com`)"
                 .into(),
         )),
-        (Some(id), None) if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) => Err(refuse(
-            format!("`distribution_id` `{id}` is not a CloudFront distribution id (letters and digits, e.g. `E2QWRUHAPOMQZL`)"),
-        )),
+        (Some(id), None) if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) => Err(refuse(format!(
+            "`distribution_id` `{id}` is not a CloudFront distribution id (letters and digits, e.g. `E2QWRUHAPOMQZL`)"
+        ))),
         (Some(id), None) => Ok(Locator::Id(id.to_owned())),
         (None, Some(alias)) if alias.trim().is_empty() => Err(refuse(
             "`alias` is empty: give an alternate domain name of the distribution, e.g. `www.example.com`".into(),
@@ -194,10 +194,10 @@ pub fn validate(input: &Input) -> Result<Request, StepError> {
             "`minimum_protocol_version` is empty: give a CloudFront security policy such as `TLSv1.2_2021`".into(),
         ));
     }
-    if protocol == "SSLv3" && input.ssl_support_method != Method::Vip {
+    if protocol == "SSLv3" && input.ssl_support_method == Method::SniOnly {
         return Err(refuse(
-            "`minimum_protocol_version` `SSLv3` needs `ssl_support_method` \"vip\": CloudFront accepts \
-             SSLv3 only with dedicated IP addresses; use `TLSv1.2_2021`"
+            "`minimum_protocol_version` `SSLv3` cannot be used with `ssl_support_method` \"sni-only\": \
+             CloudFront needs TLSv1 or later with SNI; use `TLSv1.2_2021`"
                 .into(),
         ));
     }
@@ -208,7 +208,10 @@ pub fn validate(input: &Input) -> Result<Request, StepError> {
         )));
     }
     if !(1..=20).contains(&input.max_retries) {
-        return Err(refuse(format!("`max_retries` {} is out of range: give 1 to 20", input.max_retries)));
+        return Err(refuse(format!(
+            "`max_retries` {} is out of range: give 1 to 20",
+            input.max_retries
+        )));
     }
     Ok(Request {
         locator,

@@ -69,7 +69,18 @@ impl Output {
                     details: serde_json::to_string(&self).ok(),
                 })
             }
-            Err(e) => Err(e.into()),
+            Err(e) => {
+                let mut failure = StepError::from(e);
+                if self.changed {
+                    failure.message = format!(
+                        "the viewer certificate of distribution {} WAS changed, but waiting for the \
+                         deployment failed: {}",
+                        self.distribution_id, failure.message
+                    );
+                    failure.details = serde_json::to_string(&self).ok();
+                }
+                Err(failure)
+            }
         }
     }
 }

@@ -110,7 +110,10 @@ mod tests {
         );
         let d = desired(&request(Store::Acm), "arn:aws:acm:us-east-1:123456789012:certificate/x");
         assert_eq!(d.source, CertificateSource::Acm);
-        assert_eq!(show(&d), "acm arn:aws:acm:us-east-1:123456789012:certificate/x (sni-only, TLSv1.2_2021)");
+        assert_eq!(
+            show(&d),
+            "acm arn:aws:acm:us-east-1:123456789012:certificate/x (sni-only, TLSv1.2_2021)"
+        );
     }
 
     #[test]

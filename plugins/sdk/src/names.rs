@@ -1,6 +1,6 @@
 //! Whether a certificate covers a domain name (RFC 6125, section 6.4).
 //!
-//! Pure functions, the same on every target: [`matches`] compares one certificate name with one
+//! Pure functions, the same on every target: [`matches()`] compares one certificate name with one
 //! domain, [`covers`] applies the rule for a certificate's SAN DNS names and common name.
 
 /// Lowercase (ASCII), without one trailing dot.

@@ -1,9 +1,9 @@
 //! `upload-cert`: uploads a TLS certificate bundle to IAM under `/cloudfront/`, or imports it into
 //! ACM in us-east-1, for CloudFront; reuses it when the same certificate is already there.
 //!
-//! Everything that can be refused is refused before any write: the input ([`input::validate`]),
-//! the bundle ([`check`]), a different certificate under the derived name and the IAM quota
-//! ([`iam`]), an `acm_arn` that does not exist ([`acm`]).
+//! Everything that can be refused is refused before any write: the input (`input::validate`),
+//! the bundle (`check`), a different certificate under the derived name and the IAM quota
+//! (`iam`), an `acm_arn` that does not exist (`acm`).
 
 mod acm;
 mod check;

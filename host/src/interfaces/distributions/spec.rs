@@ -28,7 +28,7 @@ pub(super) fn new_config(spec: &DistributionSpec) -> Result<DistributionConfig, 
         .caller_reference(&spec.caller_reference)
         .comment("")
         .enabled(spec.enabled)
-        .origins(Origins::builder().quantity(0).build().map_err(internal)?)
+        .origins(Origins::builder().quantity(0).set_items(Some(Vec::new())).build().map_err(internal)?)
         .default_cache_behavior(behavior)
         .http_version(HttpVersion::Http2and3)
         .build()

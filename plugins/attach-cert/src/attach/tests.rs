@@ -11,7 +11,12 @@ struct Fake {
 
 impl Fake {
     fn new(sets: Vec<Result<Distribution, Error>>, gets: Vec<Distribution>) -> Self {
-        Self { sets, gets, etags_sent: Vec::new(), warnings: Vec::new() }
+        Self {
+            sets,
+            gets,
+            etags_sent: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
 }
 
@@ -100,7 +105,9 @@ fn the_re_read_is_checked_again() {
 #[test]
 fn gives_up_after_max_retries() {
     let d = distribution(&["www.example.com"], old(), "E-0");
-    let gets = (1..=2).map(|n| distribution(&["www.example.com"], old(), &format!("E-{n}"))).collect();
+    let gets = (1..=2)
+        .map(|n| distribution(&["www.example.com"], old(), &format!("E-{n}")))
+        .collect();
     let mut cf = Fake::new(vec![stale(), stale(), stale()], gets);
     let e = attach(&mut cf, d, &names(), &wanted(), 2).expect_err("gave up");
     assert_eq!(e.code, "conflict");

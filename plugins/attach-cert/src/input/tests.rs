@@ -18,8 +18,10 @@ fn refused(fields: &str) -> String {
 
 #[test]
 fn defaults() {
-    let r = validate(&input(r#""distribution_id":"E2QWRUHAPOMQZL","certificate":"site-20260501-a1b2c3d4""#))
-        .expect("valid");
+    let r = validate(&input(
+        r#""distribution_id":"E2QWRUHAPOMQZL","certificate":"site-20260501-a1b2c3d4""#,
+    ))
+    .expect("valid");
     assert_eq!(
         r,
         Request {
@@ -48,8 +50,10 @@ fn everything() {
     assert_eq!(r.protocol, "TLSv1.2_2019");
     assert_eq!(r.wait_seconds, None);
     assert_eq!(r.max_retries, 20);
-    let r = validate(&input(r#""alias":"a.example.com","certificate":"c","ssl_support_method":"static-ip""#))
-        .expect("valid");
+    let r = validate(&input(
+        r#""alias":"a.example.com","certificate":"c","ssl_support_method":"static-ip""#,
+    ))
+    .expect("valid");
     assert_eq!(r.method.wit(), SslSupportMethod::StaticIp);
 }
 
@@ -82,7 +86,9 @@ fn certificate_fits_the_store() {
     assert!(m.starts_with("`certificate` ``"), "{m}");
     let m = refused(r#""distribution_id":"E1","certificate":"site","store":"acm""#);
     assert!(m.contains("not an ACM certificate ARN in us-east-1"), "{m}");
-    let m = refused(r#""distribution_id":"E1","certificate":"arn:aws:acm:eu-west-1:123456789012:certificate/x","store":"acm""#);
+    let m = refused(
+        r#""distribution_id":"E1","certificate":"arn:aws:acm:eu-west-1:123456789012:certificate/x","store":"acm""#,
+    );
     assert!(m.contains("from us-east-1 only"), "{m}");
     assert!(acm_arn_ok(ARN));
     assert!(!acm_arn_ok("arn:aws:acm:us-east-1:123456789012:certificate/"));
@@ -98,10 +104,12 @@ fn ranges_and_protocols() {
     assert!(refused(&format!(r#"{base},"max_retries":0"#)).starts_with("`max_retries` 0"));
     assert!(refused(&format!(r#"{base},"max_retries":21"#)).starts_with("`max_retries` 21"));
     assert!(refused(&format!(r#"{base},"minimum_protocol_version":" ""#)).contains("is empty"));
-    assert!(refused(&format!(r#"{base},"minimum_protocol_version":"SSLv3""#)).contains("\"vip\""));
+    assert!(refused(&format!(r#"{base},"minimum_protocol_version":"SSLv3""#)).contains("TLSv1 or later with SNI"));
     assert!(
-        validate(&input(&format!(r#"{base},"minimum_protocol_version":"SSLv3","ssl_support_method":"vip""#)))
-            .is_ok()
+        validate(&input(&format!(
+            r#"{base},"minimum_protocol_version":"SSLv3","ssl_support_method":"vip""#
+        )))
+        .is_ok()
     );
 }
 
@@ -137,12 +145,20 @@ fn schema_matches_struct() {
     let p = &s["properties"];
     assert_eq!(p["store"]["default"], "iam");
     assert_eq!(p["ssl_support_method"]["default"], "sni-only");
-    assert_eq!(p["minimum_protocol_version"]["default"], i.minimum_protocol_version.as_str());
+    assert_eq!(
+        p["minimum_protocol_version"]["default"],
+        i.minimum_protocol_version.as_str()
+    );
     assert_eq!(p["wait"]["default"], i.wait);
     assert_eq!(p["timeout_minutes"]["default"], i.timeout_minutes);
     assert_eq!(p["max_retries"]["default"], i.max_retries);
     // Every enum value parses.
     for m in ["sni-only", "vip", "static-ip"] {
-        assert!(parse(&format!(r#"{{"alias":"a","certificate":"c","ssl_support_method":"{m}"}}"#)).is_ok());
+        assert!(
+            parse(&format!(
+                r#"{{"alias":"a","certificate":"c","ssl_support_method":"{m}"}}"#
+            ))
+            .is_ok()
+        );
     }
 }

@@ -6,7 +6,12 @@ use serde_json::json;
 fn attached(changed: bool) -> Attached {
     let mut after = distribution(&["www.example.com"], wanted(), "E-2");
     after.status = "InProgress".into();
-    Attached { previous: if changed { old() } else { wanted() }, after, changed, retries: 1 }
+    Attached {
+        previous: if changed { old() } else { wanted() },
+        after,
+        changed,
+        retries: 1,
+    }
 }
 
 #[test]
@@ -44,7 +49,12 @@ fn a_timeout_says_the_change_was_made() {
         .waited(Err(Error::TimedOut("still InProgress after 2400s".into())), 40)
         .expect_err("timed out");
     assert_eq!(e.code, "timed-out");
-    assert!(e.message.contains("WAS changed and is still deploying after 40 minutes"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("WAS changed and is still deploying after 40 minutes"),
+        "{}",
+        e.message
+    );
     let details: serde_json::Value =
         serde_json::from_str(e.details.as_deref().expect("details")).expect("details are JSON");
     assert_eq!(details["previous_viewer_certificate"]["certificate"], "ASCAOLD");
@@ -62,4 +72,9 @@ fn other_wait_errors_keep_their_code() {
         .waited(Err(Error::Internal("boom".into())), 40)
         .expect_err("failed");
     assert_eq!(e.code, "internal");
+    assert!(
+        e.message
+            .contains("WAS changed, but waiting for the deployment failed: host error: boom")
+    );
+    assert!(e.details.is_some());
 }
