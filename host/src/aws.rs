@@ -74,7 +74,9 @@ impl Aws {
             // Bucket names in the host name need DNS for every bucket: an endpoint override
             // (an emulator, a VPC endpoint) is addressed by path instead.
             s3: aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(&config).force_path_style(config.endpoint_url().is_some()).build(),
+                aws_sdk_s3::config::Builder::from(&config)
+                    .force_path_style(config.endpoint_url().is_some())
+                    .build(),
             ),
         })
     }

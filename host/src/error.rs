@@ -106,14 +106,22 @@ impl HostError {
             | "NoSuchDistribution"
             | "NoSuchHealthCheck"
             | "NoSuchHostedZone"
-            | "ResourceNotFoundException" | "NotFound" | "NoSuchKey" | "NoSuchBucket" | "NoSuchOriginAccessControl" | "NoSuchBucketPolicy" => Self::NotFound(text),
+            | "ResourceNotFoundException"
+            | "NotFound"
+            | "NoSuchKey"
+            | "NoSuchBucket"
+            | "NoSuchOriginAccessControl"
+            | "NoSuchBucketPolicy" => Self::NotFound(text),
             "EntityAlreadyExists"
             | "DeleteConflict"
             | "PreconditionFailed"
             | "HealthCheckAlreadyExists"
             | "HealthCheckInUse"
             | "ResourceInUseException"
-            | "InvalidIfMatchVersion" | "BucketAlreadyExists" | "CNAMEAlreadyExists" | "BucketNotEmpty" => Self::Conflict(text),
+            | "InvalidIfMatchVersion"
+            | "BucketAlreadyExists"
+            | "CNAMEAlreadyExists"
+            | "BucketNotEmpty" => Self::Conflict(text),
             _ => Self::Aws {
                 service,
                 code,

@@ -25,8 +25,19 @@ impl Site {
         let emulator = Emulator::start();
         let sdk = emulator.sdk().await;
         let r53 = aws_sdk_route53::Client::new(&sdk);
-        let zone = r53.create_hosted_zone().name("example.com").caller_reference("site").send().await.expect("zone");
-        let zone_id = zone.hosted_zone.expect("zone").id.trim_start_matches("/hostedzone/").to_owned();
+        let zone = r53
+            .create_hosted_zone()
+            .name("example.com")
+            .caller_reference("site")
+            .send()
+            .await
+            .expect("zone");
+        let zone_id = zone
+            .hosted_zone
+            .expect("zone")
+            .id
+            .trim_start_matches("/hostedzone/")
+            .to_owned();
         let record = |name: &str, rr: RrType, value: &str| {
             Change::builder()
                 .action(ChangeAction::Create)
@@ -48,13 +59,31 @@ impl Site {
             .changes(record("example.com.", RrType::Txt, "\"v=spf1 -all\""))
             .build()
             .expect("batch");
-        r53.change_resource_record_sets().hosted_zone_id(&zone_id).change_batch(batch).send().await.expect("records");
+        r53.change_resource_record_sets()
+            .hosted_zone_id(&zone_id)
+            .change_batch(batch)
+            .send()
+            .await
+            .expect("records");
 
         let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::copy(root().join("examples/maintenance-failover.toml"), dir.path().join("workflow.toml")).expect("copy workflow");
-        std::fs::copy(root().join("examples/maintenance.html"), dir.path().join("maintenance.html")).expect("copy page");
+        std::fs::copy(
+            root().join("examples/maintenance-failover.toml"),
+            dir.path().join("workflow.toml"),
+        )
+        .expect("copy workflow");
+        std::fs::copy(
+            root().join("examples/maintenance.html"),
+            dir.path().join("maintenance.html"),
+        )
+        .expect("copy page");
         std::fs::create_dir(dir.path().join("certs")).expect("certs dir");
-        let site = Self { emulator, dir, sdk, zone_id };
+        let site = Self {
+            emulator,
+            dir,
+            sdk,
+            zone_id,
+        };
         site.new_certificate(90);
         site
     }
@@ -62,7 +91,10 @@ impl Site {
     /// Writes a new certificate for the site's names, valid for `days`.
     fn new_certificate(&self, days: i64) {
         let pki = Pki::new();
-        let leaf = pki.leaf(LeafSpec { to: days, ..LeafSpec::default() });
+        let leaf = pki.leaf(LeafSpec {
+            to: days,
+            ..LeafSpec::default()
+        });
         let certs = self.dir.path().join("certs");
         write(&certs, "site.pem", leaf.pem());
         write(&certs, "site.key", leaf.key_pem());
@@ -84,7 +116,9 @@ impl Site {
     }
 
     fn switchyard(&self, command: &str) -> Run {
-        self.emulator.switchyard().run([command, "--output", "json", self.file().to_str().expect("utf-8")])
+        self.emulator
+            .switchyard()
+            .run([command, "--output", "json", self.file().to_str().expect("utf-8")])
     }
 
     fn apply(&self) -> Value {
@@ -100,7 +134,10 @@ impl Site {
 
 /// The outputs of step `id` in a run report.
 fn outputs<'a>(report: &'a Value, id: &str) -> &'a Value {
-    let step = report["steps"].as_array().and_then(|s| s.iter().find(|s| s["id"] == id)).unwrap_or_else(|| panic!("no step {id}"));
+    let step = report["steps"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["id"] == id))
+        .unwrap_or_else(|| panic!("no step {id}"));
     assert_eq!(step["status"], "succeeded", "{step}");
     &step["outputs"]
 }
@@ -121,11 +158,21 @@ async fn the_workflow_applies_and_aws_holds_exactly_what_was_intended() {
     let upload = outputs(&report, "upload");
     let name = upload["name"].as_str().expect("name");
     assert!(name.starts_with("www-example-com-"), "{name}");
-    let cert = iam.get_server_certificate().server_certificate_name(name).send().await.expect("get").server_certificate.expect("cert");
+    let cert = iam
+        .get_server_certificate()
+        .server_certificate_name(name)
+        .send()
+        .await
+        .expect("get")
+        .server_certificate
+        .expect("cert");
     let leaf = std::fs::read_to_string(site.path().join("certs/site.pem")).expect("read");
     let chain = std::fs::read_to_string(site.path().join("certs/chain.pem")).expect("read");
     assert!(pem_eq(&cert.certificate_body, &leaf), "the body is the leaf");
-    assert!(pem_eq(cert.certificate_chain.as_deref().unwrap_or_default(), &chain), "the chain is the intermediate");
+    assert!(
+        pem_eq(cert.certificate_chain.as_deref().unwrap_or_default(), &chain),
+        "the chain is the intermediate"
+    );
     let meta = cert.server_certificate_metadata.expect("meta");
     assert_eq!(meta.path, "/cloudfront/");
     assert_eq!(upload["id"], meta.server_certificate_id.as_str());
@@ -134,35 +181,95 @@ async fn the_workflow_applies_and_aws_holds_exactly_what_was_intended() {
     let cf = aws_sdk_cloudfront::Client::new(&site.sdk);
     let maintenance = outputs(&report, "maintenance");
     let id = maintenance["distribution_id"].as_str().expect("id");
-    let config = cf.get_distribution_config().id(id).send().await.expect("config").distribution_config.expect("config");
+    let config = cf
+        .get_distribution_config()
+        .id(id)
+        .send()
+        .await
+        .expect("config")
+        .distribution_config
+        .expect("config");
     let mut aliases = config.aliases.and_then(|a| a.items).unwrap_or_default();
     aliases.sort();
     assert_eq!(aliases, ["example.com", "www.example.com"]);
     let viewer = config.viewer_certificate.expect("viewer certificate");
-    assert_eq!(viewer.iam_certificate_id.as_deref(), Some(meta.server_certificate_id.as_str()));
-    assert_eq!(viewer.ssl_support_method.map(|m| m.as_str().to_owned()).as_deref(), Some("sni-only"));
-    assert_eq!(viewer.minimum_protocol_version.map(|m| m.as_str().to_owned()).as_deref(), Some("TLSv1.2_2021"));
-    assert_eq!(config.default_root_object.as_deref().unwrap_or_default(), "", "no root object: `/` gets the page too");
+    assert_eq!(
+        viewer.iam_certificate_id.as_deref(),
+        Some(meta.server_certificate_id.as_str())
+    );
+    assert_eq!(
+        viewer.ssl_support_method.map(|m| m.as_str().to_owned()).as_deref(),
+        Some("sni-only")
+    );
+    assert_eq!(
+        viewer
+            .minimum_protocol_version
+            .map(|m| m.as_str().to_owned())
+            .as_deref(),
+        Some("TLSv1.2_2021")
+    );
+    assert_eq!(
+        config.default_root_object.as_deref().unwrap_or_default(),
+        "",
+        "no root object: `/` gets the page too"
+    );
     let errors: Vec<(i32, String, String)> = config
         .custom_error_responses
         .and_then(|c| c.items)
         .unwrap_or_default()
         .into_iter()
-        .map(|e| (e.error_code, e.response_code.unwrap_or_default(), e.response_page_path.unwrap_or_default()))
+        .map(|e| {
+            (
+                e.error_code,
+                e.response_code.unwrap_or_default(),
+                e.response_page_path.unwrap_or_default(),
+            )
+        })
         .collect();
     let page_path = format!("/{}", maintenance["page_key"].as_str().expect("key"));
-    assert_eq!(errors, [(403, "503".to_owned(), page_path.clone()), (404, "503".to_owned(), page_path)]);
+    assert_eq!(
+        errors,
+        [
+            (403, "503".to_owned(), page_path.clone()),
+            (404, "503".to_owned(), page_path)
+        ]
+    );
     let origin = &config.origins.map(|o| o.items).unwrap_or_default()[0];
     let bucket = maintenance["bucket"].as_str().expect("bucket");
-    assert!(origin.domain_name.starts_with(&format!("{bucket}.s3.")), "{}", origin.domain_name);
-    assert!(origin.origin_access_control_id.as_deref().is_some_and(|id| !id.is_empty()), "read through origin access control");
+    assert!(
+        origin.domain_name.starts_with(&format!("{bucket}.s3.")),
+        "{}",
+        origin.domain_name
+    );
+    assert!(
+        origin
+            .origin_access_control_id
+            .as_deref()
+            .is_some_and(|id| !id.is_empty()),
+        "read through origin access control"
+    );
 
     // The page's bytes.
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&site.sdk).force_path_style(true).build());
-    let object = s3.get_object().bucket(bucket).key(maintenance["page_key"].as_str().expect("key")).send().await.expect("page");
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&site.sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    let object = s3
+        .get_object()
+        .bucket(bucket)
+        .key(maintenance["page_key"].as_str().expect("key"))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(object.content_type.as_deref(), Some("text/html; charset=utf-8"));
     let body = object.body.collect().await.expect("body").into_bytes();
-    assert_eq!(body.as_ref(), std::fs::read(site.path().join("maintenance.html")).expect("read").as_slice());
+    assert_eq!(
+        body.as_ref(),
+        std::fs::read(site.path().join("maintenance.html"))
+            .expect("read")
+            .as_slice()
+    );
 
     // The health check.
     let r53 = aws_sdk_route53::Client::new(&site.sdk);
@@ -172,27 +279,51 @@ async fn the_workflow_applies_and_aws_holds_exactly_what_was_intended() {
     assert_eq!(check.r#type.as_str(), "HTTPS");
     assert_eq!(check.ip_address.as_deref(), Some(ORIGIN));
     assert_eq!(check.fully_qualified_domain_name.as_deref(), Some("www.example.com"));
-    assert_eq!((check.port, check.resource_path.as_deref()), (Some(443), Some("/health")));
-    assert_eq!((check.request_interval, check.failure_threshold, check.enable_sni), (Some(30), Some(3), Some(true)));
+    assert_eq!(
+        (check.port, check.resource_path.as_deref()),
+        (Some(443), Some("/health"))
+    );
+    assert_eq!(
+        (check.request_interval, check.failure_threshold, check.enable_sni),
+        (Some(30), Some(3), Some(true))
+    );
     assert_eq!(outputs(&report, "failover")["health_check_id"], checks[0].id.as_str());
 
     // The records: a failover pair per name, TTL kept, nothing else touched.
-    let sets = r53.list_resource_record_sets().hosted_zone_id(&site.zone_id).send().await.expect("records").resource_record_sets;
+    let sets = r53
+        .list_resource_record_sets()
+        .hosted_zone_id(&site.zone_id)
+        .send()
+        .await
+        .expect("records")
+        .resource_record_sets;
     let domain = maintenance["domain_name"].as_str().expect("domain");
     for name in ["www.example.com.", "example.com."] {
-        let a: Vec<&ResourceRecordSet> = sets.iter().filter(|s| s.name == name && s.r#type == RrType::A).collect();
+        let a: Vec<&ResourceRecordSet> = sets
+            .iter()
+            .filter(|s| s.name == name && s.r#type == RrType::A)
+            .collect();
         assert_eq!(a.len(), 2, "{name}: exactly the pair, the plain record replaced: {a:?}");
-        let primary = a.iter().find(|s| s.failover.as_ref().is_some_and(|f| f.as_str() == "PRIMARY")).expect("primary");
+        let primary = a
+            .iter()
+            .find(|s| s.failover.as_ref().is_some_and(|f| f.as_str() == "PRIMARY"))
+            .expect("primary");
         assert_eq!(primary.ttl, Some(300), "{name}: TTL kept");
         assert_eq!(primary.resource_records.as_ref().expect("values")[0].value, ORIGIN);
         assert_eq!(primary.health_check_id.as_deref(), Some(checks[0].id.as_str()));
-        let secondary = a.iter().find(|s| s.failover.as_ref().is_some_and(|f| f.as_str() == "SECONDARY")).expect("secondary");
+        let secondary = a
+            .iter()
+            .find(|s| s.failover.as_ref().is_some_and(|f| f.as_str() == "SECONDARY"))
+            .expect("secondary");
         let alias = secondary.alias_target.as_ref().expect("alias");
         assert_eq!(alias.hosted_zone_id, "Z2FDTNDATAQYW2");
         assert_eq!(alias.dns_name.trim_end_matches('.'), domain);
         assert!(!alias.evaluate_target_health);
     }
-    assert!(sets.iter().any(|s| s.r#type == RrType::Txt && s.name == "example.com."), "other records untouched");
+    assert!(
+        sets.iter().any(|s| s.r#type == RrType::Txt && s.name == "example.com."),
+        "other records untouched"
+    );
 }
 
 #[tokio::test]
@@ -233,24 +364,55 @@ async fn renewal_uploads_under_a_new_name_attaches_it_and_keeps_the_old_one() {
     assert_eq!(attach["previous_viewer_certificate"]["certificate"], old["id"]);
     assert_eq!(attach["viewer_certificate"]["certificate"], new["id"]);
     let iam = aws_sdk_iam::Client::new(&site.sdk);
-    let names: Vec<String> = iam.list_server_certificates().path_prefix("/cloudfront/").send().await.expect("list").server_certificate_metadata_list.into_iter().map(|m| m.server_certificate_name).collect();
-    assert!(names.contains(&old["name"].as_str().expect("name").to_owned()), "the old certificate stays: {names:?}");
+    let names: Vec<String> = iam
+        .list_server_certificates()
+        .path_prefix("/cloudfront/")
+        .send()
+        .await
+        .expect("list")
+        .server_certificate_metadata_list
+        .into_iter()
+        .map(|m| m.server_certificate_name)
+        .collect();
+    assert!(
+        names.contains(&old["name"].as_str().expect("name").to_owned()),
+        "the old certificate stays: {names:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_stale_etag_is_retried_and_keeps_the_other_writers_change() {
     let site = Site::new().await;
     let first = site.apply();
-    let id = outputs(&first, "maintenance")["distribution_id"].as_str().expect("id").to_owned();
+    let id = outputs(&first, "maintenance")["distribution_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     site.new_certificate(200);
-    site.emulator.post("/_switchyard/hooks/cloudfront-race", &json!({ "distribution_id": id, "comment": "changed by another writer" }).to_string());
+    site.emulator.post(
+        "/_switchyard/hooks/cloudfront-race",
+        &json!({ "distribution_id": id, "comment": "changed by another writer" }).to_string(),
+    );
     let second = site.apply();
     let attach = outputs(&second, "attach");
     assert!(attach["retries"].as_u64().is_some_and(|r| r >= 1), "{attach}");
     let cf = aws_sdk_cloudfront::Client::new(&site.sdk);
-    let config = cf.get_distribution_config().id(&id).send().await.expect("config").distribution_config.expect("config");
-    assert_eq!(config.comment, "changed by another writer", "the other writer's change is kept");
-    assert_eq!(config.viewer_certificate.and_then(|v| v.iam_certificate_id).as_deref(), outputs(&second, "upload")["id"].as_str());
+    let config = cf
+        .get_distribution_config()
+        .id(&id)
+        .send()
+        .await
+        .expect("config")
+        .distribution_config
+        .expect("config");
+    assert_eq!(
+        config.comment, "changed by another writer",
+        "the other writer's change is kept"
+    );
+    assert_eq!(
+        config.viewer_certificate.and_then(|v| v.iam_certificate_id).as_deref(),
+        outputs(&second, "upload")["id"].as_str()
+    );
 }
 
 /// Applies after `edit`, expects step `step` to fail with `said` in its message, and no write.
@@ -259,7 +421,10 @@ fn assert_refused(site: &Site, step: &str, said: &str) {
     let run = site.switchyard("apply");
     assert_eq!(run.code, 1, "{run:?}");
     let report = run.json();
-    let failed = report["steps"].as_array().and_then(|s| s.iter().find(|s| s["id"] == step)).expect("step");
+    let failed = report["steps"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["id"] == step))
+        .expect("step");
     assert_eq!(failed["status"], "failed", "{report}");
     let message = failed["failure"]["message"].as_str().unwrap_or_default();
     assert!(message.contains(said), "{step} says {said:?}: {message}");
@@ -279,14 +444,18 @@ async fn acm_outside_us_east_1_is_refused() {
     let site = Site::new().await;
     site.edit("region = \"us-east-1\"", "region = \"eu-west-1\"");
     site.edit("store = \"iam\", path = \"/cloudfront/\"", "store = \"acm\"");
-    site.edit("\"iam:read\", \"iam:write:/cloudfront/\"", "\"acm:read\", \"acm:write\"");
+    site.edit(
+        "\"iam:read\", \"iam:write:/cloudfront/\"",
+        "\"acm:read\", \"acm:write\"",
+    );
     assert_refused(&site, "upload", "us-east-1");
 }
 
 #[tokio::test]
 async fn the_quota_reached_is_refused() {
     let site = Site::new().await;
-    site.emulator.post("/_switchyard/hooks/iam-quota", r#"{"server_certificates": 0}"#);
+    site.emulator
+        .post("/_switchyard/hooks/iam-quota", r#"{"server_certificates": 0}"#);
     assert_refused(&site, "upload", "quota");
 }
 
@@ -295,7 +464,10 @@ async fn a_certificate_that_does_not_cover_every_alias_is_not_attached() {
     let site = Site::new().await;
     site.apply();
     // Another distribution, for a name the site's certificate does not cover.
-    let other = Pki::new().leaf(LeafSpec { names: vec!["shop.example.org".into()], ..LeafSpec::default() });
+    let other = Pki::new().leaf(LeafSpec {
+        names: vec!["shop.example.org".into()],
+        ..LeafSpec::default()
+    });
     let iam = aws_sdk_iam::Client::new(&site.sdk);
     let uploaded = iam
         .upload_server_certificate()
@@ -307,12 +479,20 @@ async fn a_certificate_that_does_not_cover_every_alias_is_not_attached() {
         .await
         .expect("upload");
     let viewer = aws_sdk_cloudfront::types::ViewerCertificate::builder()
-        .iam_certificate_id(uploaded.server_certificate_metadata.expect("meta").server_certificate_id)
+        .iam_certificate_id(
+            uploaded
+                .server_certificate_metadata
+                .expect("meta")
+                .server_certificate_id,
+        )
         .ssl_support_method(aws_sdk_cloudfront::types::SslSupportMethod::SniOnly)
         .minimum_protocol_version("TLSv1.2_2021".into())
         .build();
     let cf = aws_sdk_cloudfront::Client::new(&site.sdk);
     let (id, _) = crate::support::aws::create_distribution(&cf, "shop", &["shop.example.org"], viewer).await;
-    site.edit("distribution_id = \"${steps.maintenance.distribution_id}\"", &format!("distribution_id = \"{id}\""));
+    site.edit(
+        "distribution_id = \"${steps.maintenance.distribution_id}\"",
+        &format!("distribution_id = \"{id}\""),
+    );
     assert_refused(&site, "attach", "shop.example.org");
 }

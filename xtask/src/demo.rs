@@ -19,13 +19,20 @@ pub fn run() -> anyhow::Result<()> {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("certs"))?;
     sample_certificate(&dir.join("certs"))?;
-    fs::copy(root().join("examples/maintenance-failover.toml"), dir.join("maintenance-failover.toml"))?;
+    fs::copy(
+        root().join("examples/maintenance-failover.toml"),
+        dir.join("maintenance-failover.toml"),
+    )?;
     fs::copy(root().join("examples/maintenance.html"), dir.join("maintenance.html"))?;
 
     let emulator = Emulator::start()?;
     println!("emulator: {}\n", emulator.endpoint);
-    run_cmd(Command::new(python()).arg(root().join("emulator/demo_seed.py")).arg(&emulator.endpoint))
-        .context("cannot seed the emulator")?;
+    run_cmd(
+        Command::new(python())
+            .arg(root().join("emulator/demo_seed.py"))
+            .arg(&emulator.endpoint),
+    )
+    .context("cannot seed the emulator")?;
     let switchyard = |args: &[&str]| {
         let mut cmd = Command::new(root().join("target/debug/switchyard"));
         cmd.args(args)
@@ -45,7 +52,22 @@ pub fn run() -> anyhow::Result<()> {
         run_cmd(&mut switchyard(args))
     };
     step("which account", &["whoami"])?;
-    step("check the certificate", &["validate", "--cert", "certs/site.pem", "--key", "certs/site.key", "--chain", "certs/chain.pem", "--domain", "www.example.com", "--domain", "example.com"])?;
+    step(
+        "check the certificate",
+        &[
+            "validate",
+            "--cert",
+            "certs/site.pem",
+            "--key",
+            "certs/site.key",
+            "--chain",
+            "certs/chain.pem",
+            "--domain",
+            "www.example.com",
+            "--domain",
+            "example.com",
+        ],
+    )?;
     step("what would change", &["plan", "maintenance-failover.toml"])?;
     step("do it", &["apply", "maintenance-failover.toml"])?;
     step("again: nothing to change", &["apply", "maintenance-failover.toml"])?;
@@ -58,7 +80,8 @@ fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
     let ca_key = KeyPair::generate()?;
     let mut ca = CertificateParams::new(Vec::<String>::new())?;
-    ca.distinguished_name.push(DnType::CommonName, "Switchyard Demo Root CA");
+    ca.distinguished_name
+        .push(DnType::CommonName, "Switchyard Demo Root CA");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.not_before = now - Duration::days(1);
     ca.not_after = now + Duration::days(3650);
@@ -66,7 +89,8 @@ fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
 
     let int_key = KeyPair::generate()?;
     let mut int = CertificateParams::new(Vec::<String>::new())?;
-    int.distinguished_name.push(DnType::CommonName, "Switchyard Demo Intermediate CA");
+    int.distinguished_name
+        .push(DnType::CommonName, "Switchyard Demo Intermediate CA");
     int.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     int.not_before = now - Duration::days(1);
     int.not_after = now + Duration::days(1825);

@@ -62,9 +62,7 @@ fn cargo() -> Command {
 fn test(extra: &[String]) -> anyhow::Result<()> {
     run_cmd(
         cargo()
-            .args([
-                "test", "--locked", "--workspace",
-            ])
+            .args(["test", "--locked", "--workspace"])
             .args(extra)
             .env("SWITCHYARD_PYTHON", emulator::python()),
     )

@@ -101,7 +101,11 @@ impl Bundle {
         if self.key_matches() {
             return Ok(());
         }
-        Err(HostError::invalid("bundle", "key-mismatch", "the private key is not the certificate's key; AWS would reject the bundle: give the key the certificate was issued for"))
+        Err(HostError::invalid(
+            "bundle",
+            "key-mismatch",
+            "the private key is not the certificate's key; AWS would reject the bundle: give the key the certificate was issued for",
+        ))
     }
 
     /// The leaf as PEM, for upload.
@@ -135,7 +139,8 @@ pub fn parse_facts(text: &str) -> Result<CertificateFacts, HostError> {
     if block.tag() != "CERTIFICATE" {
         return Err(invalid(format!("expected a CERTIFICATE block, found {}", block.tag())));
     }
-    let (_, cert) = X509Certificate::from_der(block.contents()).map_err(|e| invalid(format!("not an X.509 certificate: {e}")))?;
+    let (_, cert) =
+        X509Certificate::from_der(block.contents()).map_err(|e| invalid(format!("not an X.509 certificate: {e}")))?;
     Ok(facts::certificate_facts(&cert))
 }
 

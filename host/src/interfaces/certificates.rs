@@ -7,8 +7,8 @@ use wasmtime::component::Resource;
 
 use crate::aws::Aws;
 use crate::bindings::certificates::{
-    AccountQuota, AcmCertificate, BundleFacts, CertificateFacts, BundleSource, Host, HostBundle, ServerCertificate, ServerCertificateDetail,
-    Verification,
+    AccountQuota, AcmCertificate, BundleFacts, BundleSource, CertificateFacts, Host, HostBundle, ServerCertificate,
+    ServerCertificateDetail, Verification,
 };
 use crate::certs::{Bundle, fingerprint, parse_facts};
 use crate::error::HostError;
@@ -99,12 +99,22 @@ impl Host for StepState {
         let call = Call::new(Capability::IamRead, "read the server certificate quota");
         self.gate
             .call(call, async |aws| {
-                let out = aws.iam.get_account_summary().send().await.map_err(|e| HostError::from_sdk("iam", e))?;
+                let out = aws
+                    .iam
+                    .get_account_summary()
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("iam", e))?;
                 let summary = out.summary_map.unwrap_or_default();
                 let count = |key: SummaryKeyType| summary.get(&key).and_then(|n| u32::try_from(*n).ok());
-                match (count(SummaryKeyType::ServerCertificates), count(SummaryKeyType::ServerCertificatesQuota)) {
+                match (
+                    count(SummaryKeyType::ServerCertificates),
+                    count(SummaryKeyType::ServerCertificatesQuota),
+                ) {
                     (Some(used), Some(limit)) => Ok(AccountQuota { used, limit }),
-                    _ => Err(HostError::Internal("iam GetAccountSummary answered without the server certificate count and quota".into())),
+                    _ => Err(HostError::Internal(
+                        "iam GetAccountSummary answered without the server certificate count and quota".into(),
+                    )),
                 }
             })
             .await

@@ -24,14 +24,20 @@ impl Host for StepState {
                 match aws.s3.head_bucket().bucket(&name).send().await {
                     Ok(_) => {}
                     Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => {
-                        return Err(HostError::Conflict(format!("bucket `{name}` belongs to another account: choose another name")));
+                        return Err(HostError::Conflict(format!(
+                            "bucket `{name}` belongs to another account: choose another name"
+                        )));
                     }
                     Err(e) => match HostError::from_sdk("s3", e) {
                         HostError::NotFound(_) => create_private_bucket(aws, &name, &region).await?,
                         other => return Err(other),
                     },
                 }
-                Ok(Bucket { domain_name: format!("{name}.s3.{region}.amazonaws.com"), name: name.clone(), region })
+                Ok(Bucket {
+                    domain_name: format!("{name}.s3.{region}.amazonaws.com"),
+                    name: name.clone(),
+                    region,
+                })
             })
             .await
     }
@@ -49,7 +55,8 @@ impl Host for StepState {
         content_type: String,
     ) -> Result<(ObjectInfo, bool), HostError> {
         let path = normalise(&self.base_dir.join(&path)).display().to_string();
-        self.gate.check(Call::new(Capability::FilesRead, "read a file to upload").on(&path))?;
+        self.gate
+            .check(Call::new(Capability::FilesRead, "read a file to upload").on(&path))?;
         let body = read_file(&path)?;
         let md5 = hex::encode(Md5::digest(&body));
         let call = Call::new(Capability::S3Write, "upload object").on(&bucket);
@@ -71,7 +78,15 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("s3", e))?;
-                Ok((ObjectInfo { key: key.clone(), size, md5, content_type: content_type.clone() }, true))
+                Ok((
+                    ObjectInfo {
+                        key: key.clone(),
+                        size,
+                        md5,
+                        content_type: content_type.clone(),
+                    },
+                    true,
+                ))
             })
             .await
     }
@@ -80,7 +95,13 @@ impl Host for StepState {
         let call = Call::new(Capability::S3Write, "delete object").on(&bucket);
         self.gate
             .call(call, async |aws| {
-                aws.s3.delete_object().bucket(&bucket).key(&key).send().await.map_err(|e| HostError::from_sdk("s3", e))?;
+                aws.s3
+                    .delete_object()
+                    .bucket(&bucket)
+                    .key(&key)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("s3", e))?;
                 Ok(())
             })
             .await
@@ -90,7 +111,12 @@ impl Host for StepState {
         let call = Call::new(Capability::S3Write, "delete bucket").on(&name);
         self.gate
             .call(call, async |aws| {
-                aws.s3.delete_bucket().bucket(&name).send().await.map_err(|e| HostError::from_sdk("s3", e))?;
+                aws.s3
+                    .delete_bucket()
+                    .bucket(&name)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("s3", e))?;
                 Ok(())
             })
             .await
@@ -98,7 +124,11 @@ impl Host for StepState {
 
     async fn allow_distribution_read(&mut self, bucket: String, distribution_arn: String) -> Result<(), HostError> {
         if !distribution_arn.starts_with("arn:aws:cloudfront::") {
-            return Err(HostError::invalid("distribution-arn", "bad-arn", format!("`{distribution_arn}` is not a CloudFront distribution ARN")));
+            return Err(HostError::invalid(
+                "distribution-arn",
+                "bad-arn",
+                format!("`{distribution_arn}` is not a CloudFront distribution ARN"),
+            ));
         }
         let policy = read_policy(&bucket, &distribution_arn);
         let call = Call::new(Capability::S3Write, "set bucket policy").on(&bucket);
@@ -112,10 +142,20 @@ impl Host for StepState {
                     },
                 };
                 let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
-                if current.as_deref().and_then(parse).is_some_and(|c| Some(c) == parse(&policy)) {
+                if current
+                    .as_deref()
+                    .and_then(parse)
+                    .is_some_and(|c| Some(c) == parse(&policy))
+                {
                     return Ok(());
                 }
-                aws.s3.put_bucket_policy().bucket(&bucket).policy(policy).send().await.map_err(|e| HostError::from_sdk("s3", e))?;
+                aws.s3
+                    .put_bucket_policy()
+                    .bucket(&bucket)
+                    .policy(policy)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("s3", e))?;
                 Ok(())
             })
             .await
@@ -125,7 +165,9 @@ impl Host for StepState {
 async fn create_private_bucket(aws: &Aws, name: &str, region: &str) -> Result<(), HostError> {
     // us-east-1 is the one region that takes no location constraint.
     let location = (region != "us-east-1").then(|| {
-        CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(region)).build()
+        CreateBucketConfiguration::builder()
+            .location_constraint(BucketLocationConstraint::from(region))
+            .build()
     });
     aws.s3
         .create_bucket()
@@ -167,11 +209,18 @@ async fn head(aws: &Aws, bucket: &str, key: &str) -> Result<Option<ObjectInfo>, 
 
 fn read_file(path: &str) -> Result<Vec<u8>, HostError> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| HostError::invalid(path, "missing", format!("cannot open: {e}")))?;
+    let file =
+        std::fs::File::open(path).map_err(|e| HostError::invalid(path, "missing", format!("cannot open: {e}")))?;
     let mut body = Vec::new();
-    file.take(MAX_FILE + 1).read_to_end(&mut body).map_err(|e| HostError::invalid(path, "unreadable", format!("cannot read: {e}")))?;
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| HostError::invalid(path, "unreadable", format!("cannot read: {e}")))?;
     if body.len() as u64 > MAX_FILE {
-        return Err(HostError::invalid(path, "oversized", format!("is larger than {} MiB", MAX_FILE / 1024 / 1024)));
+        return Err(HostError::invalid(
+            path,
+            "oversized",
+            format!("is larger than {} MiB", MAX_FILE / 1024 / 1024),
+        ));
     }
     Ok(body)
 }
@@ -196,7 +245,9 @@ fn read_policy(bucket: &str, distribution_arn: &str) -> String {
 fn check_bucket_name(name: &str) -> Result<(), HostError> {
     let bytes = name.as_bytes();
     let ok = (3..=63).contains(&name.len())
-        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
         && !name.starts_with("xn--")
@@ -207,7 +258,9 @@ fn check_bucket_name(name: &str) -> Result<(), HostError> {
     Err(HostError::invalid(
         "name",
         "bad-bucket-name",
-        format!("`{name}` is not a usable S3 bucket name: 3–63 lowercase letters, digits and `-`, starting and ending with a letter or digit (no dots, so HTTPS works)"),
+        format!(
+            "`{name}` is not a usable S3 bucket name: 3–63 lowercase letters, digits and `-`, starting and ending with a letter or digit (no dots, so HTTPS works)"
+        ),
     ))
 }
 
@@ -218,15 +271,27 @@ mod tests {
     #[test]
     fn bucket_names_follow_s3_rules() {
         assert!(check_bucket_name("example-com-maintenance").is_ok());
-        for bad in ["ab", "Example", "has.dot", "-lead", "trail-", "xn--punycode", &"a".repeat(64)] {
+        for bad in [
+            "ab",
+            "Example",
+            "has.dot",
+            "-lead",
+            "trail-",
+            "xn--punycode",
+            &"a".repeat(64),
+        ] {
             assert!(check_bucket_name(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn the_read_policy_names_only_the_distribution() {
-        let policy: serde_json::Value = serde_json::from_str(&read_policy("b", "arn:aws:cloudfront::1:distribution/E1")).expect("json");
+        let policy: serde_json::Value =
+            serde_json::from_str(&read_policy("b", "arn:aws:cloudfront::1:distribution/E1")).expect("json");
         assert_eq!(policy["Statement"][0]["Resource"], "arn:aws:s3:::b/*");
-        assert_eq!(policy["Statement"][0]["Condition"]["StringEquals"]["AWS:SourceArn"], "arn:aws:cloudfront::1:distribution/E1");
+        assert_eq!(
+            policy["Statement"][0]["Condition"]["StringEquals"]["AWS:SourceArn"],
+            "arn:aws:cloudfront::1:distribution/E1"
+        );
     }
 }

@@ -137,7 +137,11 @@ impl Workflow {
         }
         let vars = expand_vars(&form.vars, env).map_err(|(field, message)| err(&field, message))?;
         // The header may name vars and env (`account = "${vars.account}"`), not step outputs.
-        let header_scope = LoadScope { vars: &vars, env, earlier: &[] };
+        let header_scope = LoadScope {
+            vars: &vars,
+            env,
+            earlier: &[],
+        };
         let header = |field: &str, value: &Option<String>| -> Result<Option<String>, WorkflowError> {
             let Some(text) = value else { return Ok(None) };
             match expand::expand_str(text, &header_scope) {
@@ -151,7 +155,10 @@ impl Workflow {
         if let Some(account) = &account
             && (account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(err("workflow.account", format!("`{account}` is not an AWS account id (12 digits, quoted)")));
+            return Err(err(
+                "workflow.account",
+                format!("`{account}` is not an AWS account id (12 digits, quoted)"),
+            ));
         }
         let mut ids: Vec<&str> = Vec::new();
         let mut steps = Vec::new();

@@ -57,8 +57,15 @@ impl Input {
             .iter()
             .map(|h| {
                 let h = h.trim_end_matches('.').to_ascii_lowercase();
-                let ok = !h.is_empty() && h.contains('.') && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'*');
-                if ok { Ok(h) } else { Err(invalid("hostnames", &format!("`{h}` is not a hostname"))) }
+                let ok = !h.is_empty()
+                    && h.contains('.')
+                    && h.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'*');
+                if ok {
+                    Ok(h)
+                } else {
+                    Err(invalid("hostnames", &format!("`{h}` is not a hostname")))
+                }
             })
             .collect()
     }
@@ -67,7 +74,10 @@ impl Input {
     pub fn bucket(&self, hostnames: &[String]) -> String {
         match &self.bucket {
             Some(b) => b.clone(),
-            None => format!("{}-maintenance", hostnames[0].replace(['.', '*'], "-").trim_matches('-')),
+            None => format!(
+                "{}-maintenance",
+                hostnames[0].replace(['.', '*'], "-").trim_matches('-')
+            ),
         }
     }
 
@@ -75,9 +85,15 @@ impl Input {
     pub fn check_certificate(&self) -> Result<(), StepError> {
         match self.store.as_str() {
             "iam" if self.certificate.starts_with("ASCA") => Ok(()),
-            "iam" => Err(invalid("certificate", "with store `iam`, give the IAM server certificate id (ASCA…), e.g. `${steps.upload.id}`")),
+            "iam" => Err(invalid(
+                "certificate",
+                "with store `iam`, give the IAM server certificate id (ASCA…), e.g. `${steps.upload.id}`",
+            )),
             "acm" if self.certificate.starts_with("arn:aws:acm:us-east-1:") => Ok(()),
-            "acm" => Err(invalid("certificate", "with store `acm`, give an ACM certificate ARN in us-east-1")),
+            "acm" => Err(invalid(
+                "certificate",
+                "with store `acm`, give an ACM certificate ARN in us-east-1",
+            )),
             other => Err(invalid("store", &format!("`{other}` is not `iam` or `acm`"))),
         }
     }
@@ -85,7 +101,11 @@ impl Input {
 
 /// An input error naming the field.
 pub fn invalid(field: &str, message: &str) -> StepError {
-    StepError { code: "invalid-input".into(), message: format!("`{field}`: {message}"), details: None }
+    StepError {
+        code: "invalid-input".into(),
+        message: format!("`{field}`: {message}"),
+        details: None,
+    }
 }
 
 #[cfg(test)]
@@ -100,7 +120,14 @@ mod tests {
     fn the_schema_names_every_field() {
         let schema: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
         let names: Vec<&String> = schema["properties"].as_object().expect("properties").keys().collect();
-        for field in ["hostnames", "page", "bucket", "store", "certificate", "minimum_protocol_version"] {
+        for field in [
+            "hostnames",
+            "page",
+            "bucket",
+            "store",
+            "certificate",
+            "minimum_protocol_version",
+        ] {
             assert!(names.iter().any(|n| *n == field), "{field}");
         }
         assert!(serde_json::from_str::<Input>(r#"{"hostnames":[],"page":"p","certificate":"c","extra":1}"#).is_err());
@@ -116,8 +143,16 @@ mod tests {
 
     #[test]
     fn the_certificate_must_fit_the_store() {
-        assert!(input(r#"{"hostnames":["a.b"],"page":"p","certificate":"ASCA1"}"#).check_certificate().is_ok());
-        assert!(input(r#"{"hostnames":["a.b"],"page":"p","certificate":"arn:aws:acm:us-east-1:1:certificate/x"}"#).check_certificate().is_err());
+        assert!(
+            input(r#"{"hostnames":["a.b"],"page":"p","certificate":"ASCA1"}"#)
+                .check_certificate()
+                .is_ok()
+        );
+        assert!(
+            input(r#"{"hostnames":["a.b"],"page":"p","certificate":"arn:aws:acm:us-east-1:1:certificate/x"}"#)
+                .check_certificate()
+                .is_err()
+        );
         assert!(input(r#"{"hostnames":["a.b"],"page":"p","store":"acm","certificate":"arn:aws:acm:eu-west-1:1:certificate/x"}"#).check_certificate().is_err());
     }
 }

@@ -35,7 +35,15 @@ impl Step for MaintenanceSite {
                 created; later, attach-cert owns it. A second run changes nothing."
                 .into(),
             input_schema: input::SCHEMA.into(),
-            capabilities: ["s3:read", "s3:write", "files:read", "cloudfront:read", "cloudfront:write"].map(String::from).to_vec(),
+            capabilities: [
+                "s3:read",
+                "s3:write",
+                "files:read",
+                "cloudfront:read",
+                "cloudfront:write",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 
@@ -48,7 +56,10 @@ impl Step for MaintenanceSite {
         let bucket = storage::ensure_bucket(&bucket_name)?;
         let (_, page_written) = storage::put_file(&bucket.name, PAGE_KEY, &input.page, "text/html; charset=utf-8")?;
         if page_written {
-            log::write(Level::Info, &format!("uploaded {} to s3://{}/{PAGE_KEY}", input.page, bucket.name));
+            log::write(
+                Level::Info,
+                &format!("uploaded {} to s3://{}/{PAGE_KEY}", input.page, bucket.name),
+            );
         }
         let oac_name: String = format!("switchyard-{}", bucket.name).chars().take(64).collect();
         let oac_id = distributions::ensure_origin_access_control(&oac_name)?;
@@ -57,13 +68,25 @@ impl Step for MaintenanceSite {
             caller_reference: format!("{REFERENCE_PREFIX}{}", bucket.name),
             comment: comment(&hostnames),
             aliases: hostnames.clone(),
-            origin: Origin::S3(S3Origin { domain_name: bucket.domain_name.clone(), oac_id }),
+            origin: Origin::S3(S3Origin {
+                domain_name: bucket.domain_name.clone(),
+                oac_id,
+            }),
             default_root_object: String::new(),
             error_responses: [403, 404]
-                .map(|code| ErrorResponse { error_code: code, response_code: 503, response_page_path: format!("/{PAGE_KEY}"), caching_min_ttl: 10 })
+                .map(|code| ErrorResponse {
+                    error_code: code,
+                    response_code: 503,
+                    response_page_path: format!("/{PAGE_KEY}"),
+                    caching_min_ttl: 10,
+                })
                 .to_vec(),
             viewer_certificate: ViewerCertificate {
-                source: if input.store == "acm" { CertificateSource::Acm } else { CertificateSource::Iam },
+                source: if input.store == "acm" {
+                    CertificateSource::Acm
+                } else {
+                    CertificateSource::Iam
+                },
                 certificate: Some(input.certificate.clone()),
                 ssl_support_method: Some(SslSupportMethod::SniOnly),
                 minimum_protocol_version: input.minimum_protocol_version.clone(),
@@ -74,7 +97,10 @@ impl Step for MaintenanceSite {
         let (distribution, created, changed) = match distributions::find_by_alias(&hostnames[0])? {
             None => {
                 let d = distributions::create_distribution(&desired)?;
-                log::write(Level::Info, &format!("created distribution {} ({})", d.id, d.domain_name));
+                log::write(
+                    Level::Info,
+                    &format!("created distribution {} ({})", d.id, d.domain_name),
+                );
                 (d, true, true)
             }
             Some(found) => {
@@ -132,7 +158,18 @@ fn same(a: &DistributionSpec, b: &DistributionSpec) -> bool {
         Origin::Https(d) => (d.clone(), String::new()),
     };
     let errors = |s: &DistributionSpec| {
-        let mut e: Vec<_> = s.error_responses.iter().map(|e| (e.error_code, e.response_code, e.response_page_path.clone(), e.caching_min_ttl)).collect();
+        let mut e: Vec<_> = s
+            .error_responses
+            .iter()
+            .map(|e| {
+                (
+                    e.error_code,
+                    e.response_code,
+                    e.response_page_path.clone(),
+                    e.caching_min_ttl,
+                )
+            })
+            .collect();
         e.sort();
         e
     };

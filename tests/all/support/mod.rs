@@ -83,16 +83,24 @@ impl Emulator {
         use std::io::{Read, Write};
         let addr = self.endpoint.trim_start_matches("http://");
         let mut stream = std::net::TcpStream::connect(addr).expect("connect to the emulator");
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .expect("timeout");
         write!(
             stream,
             "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         )
         .expect("send");
+        // The request is whole: say so, so that a server reading the body to its end stops there.
+        stream.shutdown(std::net::Shutdown::Write).expect("shutdown");
         let mut response = String::new();
         stream.read_to_string(&mut response).expect("read");
         let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        assert!(head.contains(" 200 ") || head.contains(" 201 "), "{method} {path}: {head}");
+        assert!(
+            head.contains(" 200 ") || head.contains(" 201 "),
+            "{method} {path}: {head}"
+        );
         body.to_owned()
     }
 

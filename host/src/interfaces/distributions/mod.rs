@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_cloudfront::types::{
     DistributionConfig, MinimumProtocolVersion, OriginAccessControlConfig, OriginAccessControlOriginTypes,
-    OriginAccessControlSigningBehaviors, OriginAccessControlSigningProtocols, SslSupportMethod as AwsSslSupportMethod, ViewerCertificate as AwsViewerCertificate,
+    OriginAccessControlSigningBehaviors, OriginAccessControlSigningProtocols, SslSupportMethod as AwsSslSupportMethod,
+    ViewerCertificate as AwsViewerCertificate,
 };
 
 use crate::aws::Aws;
@@ -77,7 +78,9 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                let d = out.distribution.ok_or_else(|| HostError::Internal("cloudfront CreateDistribution answered without a distribution".into()))?;
+                let d = out.distribution.ok_or_else(|| {
+                    HostError::Internal("cloudfront CreateDistribution answered without a distribution".into())
+                })?;
                 distribution_of(d, out.e_tag.unwrap_or_default())
             })
             .await
@@ -87,14 +90,27 @@ impl Host for StepState {
         let call = Call::new(Capability::CloudfrontRead, "get distribution config").on(&id);
         self.gate
             .call(call, async |aws| {
-                let out = aws.cloudfront.get_distribution_config().id(&id).send().await.map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                let config = out.distribution_config.ok_or_else(|| HostError::Internal("cloudfront GetDistributionConfig answered without a config".into()))?;
+                let out = aws
+                    .cloudfront
+                    .get_distribution_config()
+                    .id(&id)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+                let config = out.distribution_config.ok_or_else(|| {
+                    HostError::Internal("cloudfront GetDistributionConfig answered without a config".into())
+                })?;
                 Ok((spec::spec_of(&config), out.e_tag.unwrap_or_default()))
             })
             .await
     }
 
-    async fn update_distribution(&mut self, id: String, spec: DistributionSpec, if_match: String) -> Result<Distribution, HostError> {
+    async fn update_distribution(
+        &mut self,
+        id: String,
+        spec: DistributionSpec,
+        if_match: String,
+    ) -> Result<Distribution, HostError> {
         let call = Call::new(Capability::CloudfrontWrite, "update distribution").on(&id);
         self.gate
             .call(call, async |aws| {
@@ -107,13 +123,25 @@ impl Host for StepState {
 
     async fn ensure_origin_access_control(&mut self, name: String) -> Result<String, HostError> {
         if name.is_empty() || name.len() > 64 {
-            return Err(HostError::invalid("name", "bad-name", "an origin access control name has 1–64 characters"));
+            return Err(HostError::invalid(
+                "name",
+                "bad-name",
+                "an origin access control name has 1–64 characters",
+            ));
         }
         let call = Call::new(Capability::CloudfrontWrite, "ensure origin access control").on(&name);
         self.gate
             .call(call, async |aws| {
-                let listed = aws.cloudfront.list_origin_access_controls().send().await.map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                let existing = listed.origin_access_control_list.and_then(|l| l.items).unwrap_or_default();
+                let listed = aws
+                    .cloudfront
+                    .list_origin_access_controls()
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+                let existing = listed
+                    .origin_access_control_list
+                    .and_then(|l| l.items)
+                    .unwrap_or_default();
                 if let Some(found) = existing.into_iter().find(|o| o.name == name) {
                     return Ok(found.id);
                 }
@@ -132,7 +160,9 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                out.origin_access_control.map(|o| o.id).ok_or_else(|| HostError::Internal("cloudfront CreateOriginAccessControl answered without an id".into()))
+                out.origin_access_control.map(|o| o.id).ok_or_else(|| {
+                    HostError::Internal("cloudfront CreateOriginAccessControl answered without an id".into())
+                })
             })
             .await
     }
@@ -173,14 +203,22 @@ impl Host for StepState {
 /// The current config of distribution `id`, if its ETag is still `if_match`; else a conflict,
 /// as AWS would answer the update.
 async fn current_config(aws: &Aws, id: &str, if_match: &str) -> Result<DistributionConfig, HostError> {
-    let current = aws.cloudfront.get_distribution_config().id(id).send().await.map_err(|e| HostError::from_sdk("cloudfront", e))?;
+    let current = aws
+        .cloudfront
+        .get_distribution_config()
+        .id(id)
+        .send()
+        .await
+        .map_err(|e| HostError::from_sdk("cloudfront", e))?;
     let etag = current.e_tag.unwrap_or_default();
     if etag != if_match {
         return Err(HostError::Conflict(format!(
             "distribution {id} changed since it was read (ETag {if_match} is now {etag}): read it again and retry"
         )));
     }
-    current.distribution_config.ok_or_else(|| HostError::Internal("cloudfront GetDistributionConfig answered without a config".into()))
+    current
+        .distribution_config
+        .ok_or_else(|| HostError::Internal("cloudfront GetDistributionConfig answered without a config".into()))
 }
 
 async fn update(aws: &Aws, id: &str, if_match: &str, config: DistributionConfig) -> Result<Distribution, HostError> {
@@ -193,7 +231,9 @@ async fn update(aws: &Aws, id: &str, if_match: &str, config: DistributionConfig)
         .send()
         .await
         .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-    let distribution = out.distribution.ok_or_else(|| HostError::Internal("cloudfront UpdateDistribution answered without a distribution".into()))?;
+    let distribution = out
+        .distribution
+        .ok_or_else(|| HostError::Internal("cloudfront UpdateDistribution answered without a distribution".into()))?;
     distribution_of(distribution, out.e_tag.unwrap_or_default())
 }
 

@@ -28,7 +28,13 @@ pub(super) fn new_config(spec: &DistributionSpec) -> Result<DistributionConfig, 
         .caller_reference(&spec.caller_reference)
         .comment("")
         .enabled(spec.enabled)
-        .origins(Origins::builder().quantity(0).set_items(Some(Vec::new())).build().map_err(internal)?)
+        .origins(
+            Origins::builder()
+                .quantity(0)
+                .set_items(Some(Vec::new()))
+                .build()
+                .map_err(internal)?,
+        )
         .default_cache_behavior(behavior)
         .http_version(HttpVersion::Http2and3)
         .build()
@@ -45,15 +51,24 @@ pub(super) fn apply(mut config: DistributionConfig, spec: &DistributionSpec) -> 
             .domain_name(&s3.domain_name)
             .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
             .origin_access_control_id(&s3.oac_id),
-        Origin::Https(domain) => AwsOrigin::builder().id(ORIGIN_ID).domain_name(domain).custom_origin_config(
-            CustomOriginConfig::builder()
-                .http_port(80)
-                .https_port(443)
-                .origin_protocol_policy(OriginProtocolPolicy::HttpsOnly)
-                .origin_ssl_protocols(OriginSslProtocols::builder().quantity(1).items(SslProtocol::TlSv12).build().map_err(internal)?)
-                .build()
-                .map_err(internal)?,
-        ),
+        Origin::Https(domain) => AwsOrigin::builder()
+            .id(ORIGIN_ID)
+            .domain_name(domain)
+            .custom_origin_config(
+                CustomOriginConfig::builder()
+                    .http_port(80)
+                    .https_port(443)
+                    .origin_protocol_policy(OriginProtocolPolicy::HttpsOnly)
+                    .origin_ssl_protocols(
+                        OriginSslProtocols::builder()
+                            .quantity(1)
+                            .items(SslProtocol::TlSv12)
+                            .build()
+                            .map_err(internal)?,
+                    )
+                    .build()
+                    .map_err(internal)?,
+            ),
     }
     .build()
     .map_err(internal)?;
@@ -72,13 +87,25 @@ pub(super) fn apply(mut config: DistributionConfig, spec: &DistributionSpec) -> 
         .collect::<Result<Vec<_>, _>>()?;
     config.comment = spec.comment.clone();
     config.enabled = spec.enabled;
-    config.aliases = Some(Aliases::builder().quantity(len(&spec.aliases)).set_items(Some(spec.aliases.clone())).build().map_err(internal)?);
+    config.aliases = Some(
+        Aliases::builder()
+            .quantity(len(&spec.aliases))
+            .set_items(Some(spec.aliases.clone()))
+            .build()
+            .map_err(internal)?,
+    );
     config.origins = Some(Origins::builder().quantity(1).items(origin).build().map_err(internal)?);
     if let Some(behavior) = config.default_cache_behavior.as_mut() {
         behavior.target_origin_id = ORIGIN_ID.to_owned();
     }
     config.default_root_object = Some(spec.default_root_object.clone());
-    config.custom_error_responses = Some(CustomErrorResponses::builder().quantity(len(&errors)).set_items(Some(errors)).build().map_err(internal)?);
+    config.custom_error_responses = Some(
+        CustomErrorResponses::builder()
+            .quantity(len(&errors))
+            .set_items(Some(errors))
+            .build()
+            .map_err(internal)?,
+    );
     config.viewer_certificate = Some(to_aws(&spec.viewer_certificate)?);
     Ok(config)
 }
@@ -87,8 +114,14 @@ pub(super) fn apply(mut config: DistributionConfig, spec: &DistributionSpec) -> 
 pub(super) fn spec_of(config: &DistributionConfig) -> DistributionSpec {
     let origin = config.origins.as_ref().and_then(|o| o.items.first());
     let origin = match origin {
-        Some(o) if o.s3_origin_config.is_some() || o.origin_access_control_id.as_deref().is_some_and(|id| !id.is_empty()) => {
-            Origin::S3(S3Origin { domain_name: o.domain_name.clone(), oac_id: o.origin_access_control_id.clone().unwrap_or_default() })
+        Some(o)
+            if o.s3_origin_config.is_some()
+                || o.origin_access_control_id.as_deref().is_some_and(|id| !id.is_empty()) =>
+        {
+            Origin::S3(S3Origin {
+                domain_name: o.domain_name.clone(),
+                oac_id: o.origin_access_control_id.clone().unwrap_or_default(),
+            })
         }
         Some(o) => Origin::Https(o.domain_name.clone()),
         None => Origin::Https(String::new()),
@@ -112,7 +145,11 @@ pub(super) fn spec_of(config: &DistributionConfig) -> DistributionSpec {
     DistributionSpec {
         caller_reference: config.caller_reference.clone(),
         comment: config.comment.clone(),
-        aliases: config.aliases.as_ref().and_then(|a| a.items.clone()).unwrap_or_default(),
+        aliases: config
+            .aliases
+            .as_ref()
+            .and_then(|a| a.items.clone())
+            .unwrap_or_default(),
         origin,
         default_root_object: config.default_root_object.clone().unwrap_or_default(),
         error_responses,
@@ -125,23 +162,42 @@ pub(super) fn spec_of(config: &DistributionConfig) -> DistributionSpec {
 fn check(spec: &DistributionSpec) -> Result<(), HostError> {
     let bad = |field: &str, message: String| HostError::invalid(field.to_owned(), "bad-distribution", message);
     if !spec.aliases.is_empty() && spec.viewer_certificate.source == CertificateSource::Cloudfront {
-        return Err(bad("viewer-certificate", "aliases need an IAM or ACM certificate: CloudFront's default certificate covers only *.cloudfront.net".into()));
+        return Err(bad(
+            "viewer-certificate",
+            "aliases need an IAM or ACM certificate: CloudFront's default certificate covers only *.cloudfront.net"
+                .into(),
+        ));
     }
     for e in &spec.error_responses {
         if !(400..=599).contains(&e.error_code) || !(200..=599).contains(&e.response_code) {
-            return Err(bad("error-responses", format!("{} → {} is not an error code → response code CloudFront accepts", e.error_code, e.response_code)));
+            return Err(bad(
+                "error-responses",
+                format!(
+                    "{} → {} is not an error code → response code CloudFront accepts",
+                    e.error_code, e.response_code
+                ),
+            ));
         }
         if !e.response_page_path.starts_with('/') {
-            return Err(bad("error-responses", format!("`{}` must start with `/`", e.response_page_path)));
+            return Err(bad(
+                "error-responses",
+                format!("`{}` must start with `/`", e.response_page_path),
+            ));
         }
     }
     if spec.default_root_object.starts_with('/') {
-        return Err(bad("default-root-object", format!("`{}` must not start with `/`", spec.default_root_object)));
+        return Err(bad(
+            "default-root-object",
+            format!("`{}` must not start with `/`", spec.default_root_object),
+        ));
     }
     if let Origin::S3(s3) = &spec.origin
         && s3.oac_id.is_empty()
     {
-        return Err(bad("origin", "an S3 origin needs an origin access control: use `ensure-origin-access-control`".into()));
+        return Err(bad(
+            "origin",
+            "an S3 origin needs an origin access control: use `ensure-origin-access-control`".into(),
+        ));
     }
     if spec.comment.len() > 128 {
         return Err(bad("comment", "a comment has at most 128 characters".into()));
