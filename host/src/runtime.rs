@@ -2,7 +2,6 @@
 //! per step with a memory cap and a time limit.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use wasmtime::component::{Component, Linker};
@@ -235,6 +234,3 @@ fn spawn_ticker(engine: &Engine) {
         tracing::warn!("cannot start the epoch ticker; time limits will not apply: {e}");
     }
 }
-
-/// Shared handle to the runtime.
-pub type SharedRuntime = Arc<Runtime>;

@@ -234,6 +234,32 @@ async fn the_workflow_applies_and_aws_holds_exactly_what_was_intended() {
             (404, "503".to_owned(), page_path)
         ]
     );
+    let policy = config
+        .default_cache_behavior
+        .as_ref()
+        .and_then(|b| b.response_headers_policy_id.clone())
+        .expect("a response headers policy");
+    let policy = cf
+        .get_response_headers_policy()
+        .id(&policy)
+        .send()
+        .await
+        .expect("policy")
+        .response_headers_policy
+        .expect("policy");
+    let headers: Vec<(String, String)> = policy
+        .response_headers_policy_config
+        .and_then(|c| c.custom_headers_config)
+        .and_then(|c| c.items)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| (h.header, h.value))
+        .collect();
+    assert_eq!(
+        headers,
+        [("Retry-After".to_owned(), "300".to_owned())],
+        "every response says when to retry"
+    );
     let origin = &config.origins.map(|o| o.items).unwrap_or_default()[0];
     let bucket = maintenance["bucket"].as_str().expect("bucket");
     assert!(

@@ -21,6 +21,13 @@ pub struct Input {
     /// The minimum TLS version for a new distribution.
     #[serde(default = "default_protocol")]
     pub minimum_protocol_version: String,
+    /// Seconds clients are told to wait before retrying (`Retry-After`).
+    #[serde(default = "default_retry_after")]
+    pub retry_after: u32,
+}
+
+fn default_retry_after() -> u32 {
+    300
 }
 
 fn default_store() -> String {
@@ -43,7 +50,8 @@ pub const SCHEMA: &str = r#"{
     "bucket": { "type": "string", "description": "S3 bucket for the page (default: first hostname with dots as dashes, plus -maintenance)." },
     "store": { "enum": ["iam", "acm"], "default": "iam", "description": "Where the certificate is." },
     "certificate": { "type": "string", "description": "IAM server certificate id (ASCA...) or ACM ARN, for a new distribution." },
-    "minimum_protocol_version": { "type": "string", "default": "TLSv1.2_2021" }
+    "minimum_protocol_version": { "type": "string", "default": "TLSv1.2_2021" },
+    "retry_after": { "type": "integer", "minimum": 1, "default": 300, "description": "Seconds in the Retry-After header of every response." }
   }
 }"#;
 
@@ -81,8 +89,11 @@ impl Input {
         }
     }
 
-    /// Checks `store` and `certificate` agree.
+    /// Checks `store` and `certificate` agree, and `retry_after` is positive.
     pub fn check_certificate(&self) -> Result<(), StepError> {
+        if self.retry_after == 0 {
+            return Err(invalid("retry_after", "give at least 1 second"));
+        }
         match self.store.as_str() {
             "iam" if self.certificate.starts_with("ASCA") => Ok(()),
             "iam" => Err(invalid(

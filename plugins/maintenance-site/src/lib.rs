@@ -1,9 +1,10 @@
 //! `maintenance-site`: a CloudFront distribution that answers every path of the given hostnames
 //! with a maintenance page over HTTPS, from a private S3 bucket.
 //!
-//! Every path gets the page with status 503: the distribution has no default root object, so
-//! `/` and every other path miss in the bucket, and CloudFront's custom error responses turn
-//! the bucket's 403/404 into the page with 503. Idempotent: a second run finds the
+//! Every path gets the page with status 503 and `Retry-After`: the distribution has no default
+//! root object, so `/` and every other path miss in the bucket, CloudFront's custom error
+//! responses turn the bucket's 403/404 into the page with 503, and a response headers policy
+//! adds `Retry-After` to every response. Idempotent: a second run finds the
 //! distribution by its first hostname and changes nothing that is already right.
 
 mod input;
@@ -91,6 +92,7 @@ impl Step for MaintenanceSite {
                 ssl_support_method: Some(SslSupportMethod::SniOnly),
                 minimum_protocol_version: input.minimum_protocol_version.clone(),
             },
+            response_headers: vec![("Retry-After".into(), input.retry_after.to_string())],
             enabled: true,
         };
 
@@ -178,6 +180,7 @@ fn same(a: &DistributionSpec, b: &DistributionSpec) -> bool {
         && origin(&a.origin) == origin(&b.origin)
         && a.default_root_object == b.default_root_object
         && errors(a) == errors(b)
+        && a.response_headers == b.response_headers
         && a.enabled == b.enabled
 }
 

@@ -1,5 +1,6 @@
 //! `switchyard:step/distributions`: CloudFront distributions and their viewer certificate.
 
+mod headers;
 mod spec;
 
 use std::time::{Duration, Instant};
@@ -67,10 +68,14 @@ impl Host for StepState {
     }
 
     async fn create_distribution(&mut self, spec: DistributionSpec) -> Result<Distribution, HostError> {
-        let config = spec::new_config(&spec)?;
+        let mut config = spec::new_config(&spec)?;
         let call = Call::new(Capability::CloudfrontWrite, "create distribution");
         self.gate
             .call(call, async |aws| {
+                let policy = headers::ensure(aws, &spec.caller_reference, &spec.response_headers).await?;
+                if let Some(behavior) = config.default_cache_behavior.as_mut() {
+                    behavior.response_headers_policy_id = policy;
+                }
                 let out = aws
                     .cloudfront
                     .create_distribution()
@@ -100,7 +105,15 @@ impl Host for StepState {
                 let config = out.distribution_config.ok_or_else(|| {
                     HostError::Internal("cloudfront GetDistributionConfig answered without a config".into())
                 })?;
-                Ok((spec::spec_of(&config), out.e_tag.unwrap_or_default()))
+                let mut spec = spec::spec_of(&config);
+                let policy = config
+                    .default_cache_behavior
+                    .as_ref()
+                    .and_then(|b| b.response_headers_policy_id.as_deref());
+                if let Some(policy) = policy.filter(|id| !id.is_empty()) {
+                    spec.response_headers = headers::of(aws, policy).await?;
+                }
+                Ok((spec, out.e_tag.unwrap_or_default()))
             })
             .await
     }
@@ -115,7 +128,11 @@ impl Host for StepState {
         self.gate
             .call(call, async |aws| {
                 let current = current_config(aws, &id, &if_match).await?;
-                let config = spec::apply(current, &spec)?;
+                let mut config = spec::apply(current, &spec)?;
+                let policy = headers::ensure(aws, &spec.caller_reference, &spec.response_headers).await?;
+                if let Some(behavior) = config.default_cache_behavior.as_mut() {
+                    behavior.response_headers_policy_id = policy;
+                }
                 update(aws, &id, &if_match, config).await
             })
             .await

@@ -154,6 +154,8 @@ pub(super) fn spec_of(config: &DistributionConfig) -> DistributionSpec {
         default_root_object: config.default_root_object.clone().unwrap_or_default(),
         error_responses,
         viewer_certificate: from_aws(config.viewer_certificate.as_ref()),
+        // Read from the response headers policy by the caller.
+        response_headers: Vec::new(),
         enabled: config.enabled,
     }
 }
