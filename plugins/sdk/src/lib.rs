@@ -37,6 +37,7 @@ pub use wit::switchyard::step::types::{
 };
 pub use wit::switchyard::step::{certificates, distributions, dns, identity, log, storage};
 
+pub mod date;
 pub mod names;
 
 /// Exports a type implementing [`Step`] as the plugin's step.

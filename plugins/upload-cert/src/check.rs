@@ -4,8 +4,8 @@
 use switchyard_sdk::certificates::{CertificateFacts, Verification};
 use switchyard_sdk::{Error, StepError};
 
-use crate::date;
 use crate::input::Input;
+use switchyard_sdk::date;
 
 /// A step error with `code` and `message`.
 pub fn fail(code: &str, message: String) -> StepError {

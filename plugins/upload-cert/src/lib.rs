@@ -7,7 +7,6 @@
 
 mod acm;
 mod check;
-mod date;
 mod iam;
 mod input;
 mod naming;
@@ -62,7 +61,7 @@ impl Step for UploadCert {
                 "{}: serial {}, expires {}, SHA-256 {}",
                 facts.leaf.subject,
                 facts.leaf.serial,
-                date::rfc3339(facts.leaf.not_after),
+                switchyard_sdk::date::rfc3339(facts.leaf.not_after),
                 facts.leaf.sha256_fingerprint
             ),
         );

@@ -1,7 +1,7 @@
 //! Names: the IAM server certificate's derived name, serial numbers compared as numbers, and the
 //! short name of an ACM certificate.
 
-use crate::date;
+use switchyard_sdk::date;
 
 /// How many hex digits of the serial go into a derived name.
 const SERIAL_DIGITS: usize = 8;

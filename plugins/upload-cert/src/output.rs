@@ -3,8 +3,8 @@
 use serde::Serialize;
 use switchyard_sdk::certificates::{CertificateFacts, ServerCertificate};
 
-use crate::date;
 use crate::naming;
+use switchyard_sdk::date;
 
 /// The outputs of `upload-cert`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -7,8 +7,8 @@ use serde::Serialize;
 use switchyard_sdk::certificates::{BundleFacts, CertificateFacts, KeyAlgorithm, Link, PublicKey, Verification};
 use switchyard_sdk::{Error, StepError};
 
-use crate::date::{self, DAY};
 use crate::input::{Input, Target};
+use switchyard_sdk::date::{self, DAY};
 use switchyard_sdk::names;
 
 /// How bad a finding is: any error fails the step.

@@ -4,7 +4,6 @@
 //! (`certificates.load`, `bundle.facts`, `bundle.verify`); the policy is here, in [`check`].
 
 mod check;
-mod date;
 mod input;
 
 use switchyard_sdk::certificates::{self, BundleSource};

@@ -1,12 +1,11 @@
-//! Dates from Unix seconds, without a date crate (the part of validate-cert's `date` this step
-//! needs).
+//! Dates from Unix seconds, without a date crate.
 
 /// Seconds in a day.
-const DAY: i64 = 86_400;
+pub const DAY: i64 = 86_400;
 
 /// The proleptic Gregorian (year, month, day) of `days` since 1970-01-01 (Howard Hinnant's
 /// `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097); // [0, 146096]
@@ -20,26 +19,35 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month as u32, day as u32)
 }
 
-/// `YYYYMMDD` (UTC) of a Unix time, as used in derived certificate names.
-pub fn compact(secs: i64) -> String {
+/// `YYYY-MM-DD` (UTC) of a Unix time.
+pub fn date(secs: i64) -> String {
     let (y, m, d) = civil_from_days(secs.div_euclid(DAY));
-    format!("{y:04}{m:02}{d:02}")
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `YYYYMMDD` (UTC) of a Unix time, for names.
+pub fn compact(secs: i64) -> String {
+    date(secs).replace('-', "")
 }
 
 /// RFC 3339 UTC (`YYYY-MM-DDTHH:MM:SSZ`) of a Unix time.
 pub fn rfc3339(secs: i64) -> String {
-    let (y, m, d) = civil_from_days(secs.div_euclid(DAY));
     let s = secs.rem_euclid(DAY);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / 3_600,
-        s / 60 % 60,
-        s % 60
-    )
+    format!("{}T{:02}:{:02}:{:02}Z", date(secs), s / 3_600, s / 60 % 60, s % 60)
+}
+
+/// Whole days from `now` to `then`, rounded down (negative once `then` is past).
+pub fn days_between(now: i64, then: i64) -> i64 {
+    then.saturating_sub(now).div_euclid(DAY)
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn compact_dates_have_no_dashes() {
+        assert_eq!(super::compact(1_750_000_000), "20250615");
+    }
+
     use super::*;
 
     #[test]
@@ -50,16 +58,7 @@ mod tests {
         assert_eq!(rfc3339(1_709_210_096), "2024-02-29T12:34:56Z");
         assert_eq!(rfc3339(4_107_542_400), "2100-03-01T00:00:00Z");
         assert_eq!(rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
-    }
-
-    #[test]
-    fn compact_dates_are_utc() {
-        assert_eq!(compact(0), "19700101");
-        assert_eq!(compact(1_709_210_096), "20240229");
-        // The last second of a day is still that day; the next is the next day.
-        assert_eq!(compact(1_735_689_599), "20241231");
-        assert_eq!(compact(1_735_689_600), "20250101");
-        assert_eq!(compact(253_402_300_799), "99991231");
+        assert_eq!(date(1_709_210_096), "2024-02-29");
     }
 
     #[test]
@@ -78,5 +77,14 @@ mod tests {
             assert_eq!(cur, expected, "day {days}");
             prev = cur;
         }
+    }
+
+    #[test]
+    fn days_round_down() {
+        assert_eq!(days_between(0, DAY), 1);
+        assert_eq!(days_between(0, DAY - 1), 0);
+        assert_eq!(days_between(0, -1), -1);
+        assert_eq!(days_between(0, -DAY), -1);
+        assert_eq!(days_between(0, -DAY - 1), -2);
     }
 }
