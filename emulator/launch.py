@@ -467,6 +467,30 @@ def patch_cloudfront_origin_access_control_id() -> None:
     _replace(Origin, "__init__", orig, __init__)
 
 
+def patch_acm_serial_hex() -> None:
+    """ACM DescribeCertificate gives the serial number as colon-separated hex
+    bytes (e.g. `07:71:71:f4:…`); moto gives it in decimal, so a client that
+    compares serials with the certificate it holds never matches.
+
+    https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html
+    (Serial: "The serial number of the certificate.", example in
+    https://docs.aws.amazon.com/acm/latest/APIReference/API_DescribeCertificate.html)
+    """
+    name = "patch_acm_serial_hex"
+    CertBundle, = _import(name, "moto.acm.models", "CertBundle")
+    orig = _require(name, CertBundle, "describe")
+    _require_source(name, orig, '"Serial": str(self._cert.serial_number)')
+
+    def describe(self):
+        result = orig(self)
+        n = self._cert.serial_number
+        raw = n.to_bytes(max(1, (n.bit_length() + 7) // 8), "big")
+        result["Certificate"]["Serial"] = ":".join(f"{b:02x}" for b in raw)
+        return result
+
+    _replace(CertBundle, "describe", orig, describe)
+
+
 def _alias_set(aliases: Any) -> set[str]:
     """The alternate domain names of an `Aliases` structure, normalised."""
     items = (aliases or {}).get("Items") if isinstance(aliases, dict) else None
@@ -1017,6 +1041,7 @@ PATCHES = [
     patch_cloudfront_viewer_certificate_source,
     patch_cloudfront_origin_access_control_id,
     patch_cloudfront_aliases,
+    patch_acm_serial_hex,
     patch_cloudfront_response_headers_policies,
     patch_iam_server_certificates_quota_hook,
     patch_cloudfront_race_hook,

@@ -522,3 +522,43 @@ async fn a_certificate_that_does_not_cover_every_alias_is_not_attached() {
     );
     assert_refused(&site, "attach", "shop.example.org");
 }
+
+#[tokio::test]
+async fn acm_imports_once_and_reuses_the_same_certificate() {
+    let site = Site::new().await;
+    site.edit("store = \"iam\", path = \"/cloudfront/\"", "store = \"acm\"");
+    site.edit(
+        "\"iam:read\", \"iam:write:/cloudfront/\"",
+        "\"acm:read\", \"acm:write\"",
+    );
+    // Only the first two steps: the certificate's trip into ACM.
+    let text = std::fs::read_to_string(site.file()).expect("read");
+    let cut = text.find("[[step]]\nid = \"maintenance\"").expect("maintenance step");
+    std::fs::write(site.file(), &text[..cut]).expect("write");
+
+    let first = site.apply();
+    let imported = outputs(&first, "upload");
+    assert_eq!(
+        (imported["store"].as_str(), imported["reused"].as_bool()),
+        (Some("acm"), Some(false)),
+        "{imported}"
+    );
+    let arn = imported["id"].as_str().expect("arn");
+    let acm = aws_sdk_acm::Client::new(&site.sdk);
+    let body = acm
+        .get_certificate()
+        .certificate_arn(arn)
+        .send()
+        .await
+        .expect("get")
+        .certificate
+        .expect("body");
+    let leaf = std::fs::read_to_string(site.path().join("certs/site.pem")).expect("read");
+    assert!(pem_eq(&body, &leaf), "ACM holds the leaf");
+
+    site.clear_log();
+    let second = site.apply();
+    assert_eq!(outputs(&second, "upload")["reused"], true, "{second}");
+    assert_eq!(outputs(&second, "upload")["id"], arn);
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "no second import");
+}
