@@ -9,6 +9,7 @@ wasmtime::component::bindgen!({
     trappable_error_type: {
         "switchyard:step/types.error" => crate::error::HostError,
     },
+    additional_derives: [serde::Serialize, serde::Deserialize, PartialEq],
     with: {
         "switchyard:step/certificates.bundle": crate::certs::Bundle,
     },

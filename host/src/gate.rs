@@ -7,8 +7,12 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::collections::VecDeque;
+use std::sync::{Mutex, PoisonError};
+
 use crate::aws::Aws;
 use crate::error::HostError;
+use crate::journal::{Action, Change, Event, FieldDiff, Journal};
 
 /// A capability a host function belongs to. A workflow grants them to steps by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -197,25 +201,143 @@ impl Grants {
 pub enum Mode {
     /// Reads and writes are sent.
     Apply,
-    /// Reads are sent; the first write stops the step and is reported as planned.
+    /// Reads are sent; writes are recorded as planned changes and answered with placeholders.
     Plan,
 }
 
-/// A change a step would have made in plan mode.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+/// A change a step makes (in apply) or would make (in plan).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlannedChange {
-    /// The capability of the call.
-    pub capability: String,
-    /// What the call does, e.g. `upload server certificate`.
-    pub action: String,
-    /// What it is done to.
-    pub resource: Option<String>,
+    /// The step.
+    pub step: String,
+    /// Create, update or delete.
+    pub action: Action,
+    /// What it is done to, for people.
+    pub resource: String,
+    /// The change, with the state it replaces.
+    pub change: Change,
+    /// The fields that differ, before → after.
+    pub diff: Vec<FieldDiff>,
 }
 
-/// The trap that ends a step in plan mode at its first write.
+impl PlannedChange {
+    /// The planned form of `change`, made by `step`.
+    pub fn new(step: &str, change: Change) -> Self {
+        Self {
+            step: step.to_owned(),
+            action: change.action(),
+            resource: change.resource(),
+            diff: change.diff(),
+            change,
+        }
+    }
+}
+
+/// The changes a plan collects, shared by its steps.
+#[derive(Clone, Debug, Default)]
+pub struct PlanLog(Arc<Mutex<Vec<PlannedChange>>>);
+
+impl PlanLog {
+    /// The changes recorded so far.
+    pub fn changes(&self) -> Vec<PlannedChange> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn push(&self, change: PlannedChange) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(change);
+    }
+}
+
+/// Where a gate records writes.
+#[derive(Clone, Debug, Default)]
+pub enum Record {
+    /// Nowhere (a command that makes no changes, such as `validate`).
+    #[default]
+    Nowhere,
+    /// In a run's journal, before each write is sent; with a saved plan, each write must be the
+    /// plan's next change.
+    Journal(Journal, Option<Expected>),
+    /// In a plan, instead of sending.
+    Plan(PlanLog),
+}
+
+/// The changes of a saved plan still to be made, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Expected(Arc<Mutex<VecDeque<PlannedChange>>>);
+
+impl Expected {
+    /// Expects `changes`, in order.
+    pub fn new(changes: Vec<PlannedChange>) -> Self {
+        Self(Arc::new(Mutex::new(changes.into())))
+    }
+
+    /// Takes the next planned change if `change` by `step` is it (a placeholder in the plan
+    /// matches any value); else says what differs.
+    fn take(&self, step: &str, change: &Change) -> Result<(), HostError> {
+        let mut queue = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let actual = PlannedChange::new(step, change.clone());
+        let stale = |what: String| {
+            HostError::Conflict(format!(
+                "AWS changed since the saved plan was made: {what}; nothing more was changed: make a new plan"
+            ))
+        };
+        let Some(next) = queue.front() else {
+            return Err(stale(format!(
+                "{} {} is not in the plan",
+                actual.action.name(),
+                actual.resource
+            )));
+        };
+        let as_json = |c: &Change| serde_json::to_value(c).unwrap_or_default();
+        if next.step != step || !matches_plan(&as_json(&next.change), &as_json(change)) {
+            return Err(stale(format!(
+                "step `{step}` would {} {}, but the plan's next change is step `{}`: {} {}",
+                actual.action.name(),
+                actual.resource,
+                next.step,
+                next.action.name(),
+                next.resource
+            )));
+        }
+        queue.pop_front();
+        Ok(())
+    }
+
+    /// The planned changes not made.
+    pub fn remaining(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+}
+
+/// Whether `actual` is what `planned` said, a placeholder standing for any value.
+pub fn matches_plan(planned: &serde_json::Value, actual: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (planned, actual) {
+        (Value::String(p), _) if is_placeholder(p) => true,
+        (Value::Object(p), Value::Object(a)) => {
+            p.len() == a.len() && p.iter().all(|(k, v)| a.get(k).is_some_and(|av| matches_plan(v, av)))
+        }
+        (Value::Array(p), Value::Array(a)) => p.len() == a.len() && p.iter().zip(a).all(|(p, a)| matches_plan(p, a)),
+        (p, a) => p == a,
+    }
+}
+
+/// A value that is known only after apply, standing in for it in a plan: `what` names it.
+pub fn placeholder(what: &str) -> String {
+    format!("{PLACEHOLDER}{what})")
+}
+
+/// Whether `value` is (or contains) a [`placeholder`].
+pub fn is_placeholder(value: &str) -> bool {
+    value.contains(PLACEHOLDER)
+}
+
+const PLACEHOLDER: &str = "(known after apply: ";
+
+/// In plan mode, a step read something that exists only once apply has created it.
 #[derive(Debug, thiserror::Error)]
-#[error("plan: the step would {} here", .0.action)]
-pub struct PlanStop(pub PlannedChange);
+#[error("it reads {0}, which exists only after apply")]
+pub struct PlanStop(pub String);
 
 /// One host call as the gate sees it.
 #[derive(Clone, Copy, Debug)]
@@ -253,6 +375,8 @@ pub struct Gate {
     mode: Mode,
     aws: Option<Arc<Aws>>,
     host_time: Duration,
+    step: String,
+    record: Record,
 }
 
 impl fmt::Debug for Gate {
@@ -273,11 +397,23 @@ impl Gate {
             mode,
             aws,
             host_time: Duration::ZERO,
+            step: String::new(),
+            record: Record::Nowhere,
         }
     }
 
-    /// Checks `call`, then runs `f` with the AWS clients. In plan mode a write is not run: it
-    /// stops the step with [`PlanStop`].
+    /// The same gate, recording the writes of `step` in `record`.
+    pub fn recording(self, step: &str, record: Record) -> Self {
+        Self {
+            step: step.to_owned(),
+            record,
+            ..self
+        }
+    }
+
+    /// Checks `call`, then runs `f` with the AWS clients. `f` only reads: every change to AWS
+    /// goes through [`Gate::write`]. In plan mode, a read of a resource that exists only after
+    /// apply (a placeholder) stops the step with [`PlanStop`].
     pub async fn call<T>(
         &mut self,
         call: Call<'_>,
@@ -321,14 +457,69 @@ impl Gate {
     /// Checks `call` without AWS (a local operation such as reading a certificate file).
     pub fn check(&mut self, call: Call<'_>) -> Result<(), HostError> {
         self.grants.check(call.capability, call.resource)?;
-        if self.mode == Mode::Plan && call.capability.is_write() {
-            return Err(HostError::Trap(wasmtime::Error::new(PlanStop(PlannedChange {
-                capability: call.capability.name().to_owned(),
-                action: call.action.to_owned(),
-                resource: call.resource.map(str::to_owned),
-            }))));
+        if let Some(resource) = call.resource.filter(|r| self.mode == Mode::Plan && is_placeholder(r)) {
+            return Err(HostError::Trap(wasmtime::Error::new(PlanStop(resource.to_owned()))));
         }
         Ok(())
+    }
+
+    /// Makes one change to AWS: checks `call`; in plan mode records `change` and returns
+    /// `planned()` (placeholders for what only AWS can tell) without sending anything; in apply
+    /// mode journals `change` durably, runs `send`, and journals the outcome. `send` returns
+    /// its result and the id of what it created, if anything.
+    pub async fn write<T>(
+        &mut self,
+        call: Call<'_>,
+        change: Change,
+        planned: impl FnOnce() -> T,
+        send: impl AsyncFnOnce(&Aws) -> Result<(T, Option<String>), HostError>,
+    ) -> Result<T, HostError> {
+        debug_assert!(call.capability.is_write(), "{} is not a write", call.action);
+        self.grants.check(call.capability, call.resource)?;
+        let journal = match (&self.record, self.mode) {
+            (Record::Plan(plan), _) => {
+                plan.push(PlannedChange::new(&self.step, change));
+                return Ok(planned());
+            }
+            (_, Mode::Plan) => return Ok(planned()),
+            (Record::Journal(journal, expected), Mode::Apply) => {
+                if let Some(expected) = expected {
+                    expected.take(&self.step, &change)?;
+                }
+                Some(journal.clone())
+            }
+            (Record::Nowhere, Mode::Apply) => None,
+        };
+        let aws = self.aws()?;
+        let seq = match &journal {
+            Some(j) => Some(
+                j.intent(&self.step, change)
+                    .map_err(|e| HostError::Internal(format!("cannot journal the change, so it was not made: {e}")))?,
+            ),
+            None => None,
+        };
+        let started = Instant::now();
+        let result = send(&aws).await;
+        self.host_time += started.elapsed();
+        tracing::debug!(capability = %call.capability, resource = call.resource, ok = result.is_ok(), "{}", call.action);
+        if let (Some(journal), Some(seq)) = (journal, seq) {
+            let event = match &result {
+                Ok((_, created)) => Event::Done {
+                    seq,
+                    created: created.clone(),
+                },
+                Err(e) => Event::Failed {
+                    seq,
+                    error: e.to_string(),
+                },
+            };
+            // The change is made; a journal that cannot say so leaves it in doubt, which resume
+            // and rollback reconcile with AWS.
+            if let Err(e) = journal.append(event) {
+                tracing::warn!("cannot journal the outcome of {}: {e}", call.action);
+            }
+        }
+        result.map(|(value, _)| value)
     }
 
     /// The region the workflow runs in; empty when running without AWS.

@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::aws::Aws;
 use crate::bindings::types::{Description, StepContext};
-use crate::gate::{Capability, Gate, Grants, Mode, PlannedChange};
+use crate::gate::{Capability, Gate, Grants, Mode, PlannedChange, Record};
+use crate::journal::Event;
 use crate::plugins::SourceError;
 use crate::report::Reporter;
 use crate::runtime::{Limits, Plugin, Runtime, RuntimeError, StepFailure, StepRun};
@@ -107,9 +108,10 @@ pub enum Status {
     Succeeded,
     /// It returned an error, or broke a limit, or crashed.
     Failed,
-    /// In a plan: it would change something here.
+    /// In a plan: it would change something.
     WouldChange,
-    /// It did not run (an earlier step failed, or in a plan it needs outputs not yet known).
+    /// It did not run, or not to its end (an earlier step failed, or in a plan it needs what
+    /// only apply creates).
     NotRun,
 }
 
@@ -142,9 +144,9 @@ pub struct StepReport {
     /// Why it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
-    /// In a plan: the change it would make.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub planned: Option<PlannedChange>,
+    /// In a plan: the changes it would make, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<PlannedChange>,
     /// Why it did not run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -259,9 +261,11 @@ impl Runner {
         Ok((caller.account, caller.arn))
     }
 
-    /// Runs prepared steps in order, calling AWS through `aws` (none: calls to AWS fail). In
-    /// [`Mode::Plan`] nothing is written: a step stops at its first write, which is reported,
-    /// and steps that need its outputs do not run.
+    /// Runs prepared steps in order, calling AWS through `aws` (none: calls to AWS fail), and
+    /// recording every write in `record`. In [`Mode::Plan`] nothing is written: writes are
+    /// recorded as planned changes and answered with placeholders; a step that reads what only
+    /// apply creates stops there, and steps that need its outputs do not run. With a journal,
+    /// each step's end and the run's end are journaled too.
     pub async fn execute(
         &self,
         workflow: &Workflow,
@@ -269,6 +273,7 @@ impl Runner {
         aws: Option<Arc<Aws>>,
         account: String,
         mode: Mode,
+        record: Record,
     ) -> RunReport {
         let region = aws.as_deref().map_or_else(String::new, |a| a.region().to_owned());
         let mut outputs: BTreeMap<String, Value> = BTreeMap::new();
@@ -284,7 +289,7 @@ impl Runner {
                 duration_ms: 0,
                 outputs: None,
                 failure: None,
-                planned: None,
+                changes: Vec::new(),
                 reason: Some(reason),
             };
             if let Some(failed) = &stopped {
@@ -302,19 +307,42 @@ impl Runner {
                 )));
                 continue;
             }
-            let report = self
-                .run_step(workflow, prepared, &outputs, &plugin, aws.clone(), mode)
-                .await;
+            let gate = Gate::new(step.grant_set(), mode, aws.clone()).recording(&step.id, record.clone());
+            let mut report = self.run_step(workflow, prepared, &outputs, &plugin, gate).await;
+            if let Record::Plan(plan) = &record {
+                report.changes = plan.changes().into_iter().filter(|c| c.step == step.id).collect();
+                if report.status == Status::Succeeded && !report.changes.is_empty() {
+                    report.status = Status::WouldChange;
+                }
+            }
+            if let Record::Journal(journal, _) = &record {
+                let status = if report.status == Status::Failed {
+                    "failed"
+                } else {
+                    "succeeded"
+                };
+                journal_event(
+                    journal,
+                    Event::StepFinished {
+                        step: step.id.clone(),
+                        status: status.into(),
+                    },
+                );
+            }
             match report.status {
-                Status::Succeeded => {
+                Status::Succeeded | Status::WouldChange => {
                     outputs.insert(step.id.clone(), report.outputs.clone().unwrap_or(Value::Null));
                 }
                 Status::Failed => stopped = Some(step.id.clone()),
-                Status::WouldChange | Status::NotRun => {}
+                Status::NotRun => {}
             }
             reports.push(report);
         }
         let ok = reports.iter().all(|r| r.status != Status::Failed);
+        if let Record::Journal(journal, _) = &record {
+            let status = if ok { "succeeded" } else { "failed" };
+            journal_event(journal, Event::Finished { status: status.into() });
+        }
         RunReport {
             workflow: workflow.name.clone(),
             mode: if mode == Mode::Plan { "plan" } else { "apply" },
@@ -331,8 +359,7 @@ impl Runner {
         prepared: &PreparedStep,
         outputs: &BTreeMap<String, Value>,
         plugin: &str,
-        aws: Option<Arc<Aws>>,
-        mode: Mode,
+        gate: Gate,
     ) -> StepReport {
         let step = &prepared.step;
         let started = Instant::now();
@@ -343,7 +370,7 @@ impl Runner {
             duration_ms: 0,
             outputs: None,
             failure: None,
-            planned: None,
+            changes: Vec::new(),
             reason: None,
         };
         let fail = |code: &str, message: String, details: Option<Value>| {
@@ -361,14 +388,13 @@ impl Runner {
                 return report;
             }
         };
-        let region = aws.as_deref().map_or_else(String::new, |a| a.region().to_owned());
         let context = StepContext {
             step_id: step.id.clone(),
             workflow: workflow.name.clone(),
-            region,
+            region: gate.region().to_owned(),
         };
         let run = StepRun {
-            gate: Gate::new(step.grant_set(), mode, aws),
+            gate,
             reporter: self.reporter.clone(),
             limits: step.limits,
             base_dir: workflow.dir(),
@@ -396,14 +422,22 @@ impl Runner {
                 let details = e.details.as_deref().and_then(|d| serde_json::from_str(d).ok());
                 report.failure = fail(&e.code, e.message, details);
             }
-            Err(StepFailure::Planned(change)) => {
-                report.status = Status::WouldChange;
-                report.planned = Some(change);
+            Err(StepFailure::Unknowable(stop)) => {
+                report.status = Status::NotRun;
+                report.reason = Some(format!("stopped in the plan: {stop}"));
             }
             Err(e @ StepFailure::Limit(_)) => report.failure = fail("limit", e.to_string(), None),
             Err(e @ StepFailure::Trap { .. }) => report.failure = fail("crash", e.to_string(), None),
         }
         report
+    }
+}
+
+/// Journals a step's or the run's end. The changes are journaled already; a journal that cannot
+/// take this line shows the run as interrupted, which the next apply resumes.
+fn journal_event(journal: &crate::journal::Journal, event: Event) {
+    if let Err(e) = journal.append(event) {
+        tracing::warn!("cannot write to the journal: {e}");
     }
 }
 

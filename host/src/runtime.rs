@@ -9,7 +9,7 @@ use wasmtime::{Cache, CacheConfig, Config, Engine, Store, UpdateDeadline};
 
 use crate::bindings::StepPre;
 use crate::bindings::types::{Description, StepContext, StepError};
-use crate::gate::{Gate, PlanStop, PlannedChange};
+use crate::gate::{Gate, PlanStop};
 use crate::plugins::PluginBytes;
 use crate::report::Reporter;
 use crate::state::{LimitExceeded, StepState};
@@ -57,9 +57,9 @@ pub enum StepFailure {
     /// It broke a limit.
     #[error("the plugin {0}")]
     Limit(LimitExceeded),
-    /// In plan mode, it reached its first write.
-    #[error("plan: the step would {}", .0.action)]
-    Planned(PlannedChange),
+    /// In plan mode, it read a resource that exists only after apply.
+    #[error("plan: {0}")]
+    Unknowable(PlanStop),
     /// It trapped: a bug in the plugin (or the host).
     #[error("the plugin crashed: {message}{}", if stderr.is_empty() { String::new() } else { format!("\nplugin output:\n{stderr}") })]
     Trap {
@@ -209,8 +209,8 @@ fn failure(err: wasmtime::Error, store: &Store<StepState>) -> StepFailure {
             },
         });
     }
-    if let Some(PlanStop(change)) = err.downcast_ref::<PlanStop>() {
-        return StepFailure::Planned(change.clone());
+    if let Some(PlanStop(resource)) = err.downcast_ref::<PlanStop>() {
+        return StepFailure::Unknowable(PlanStop(resource.clone()));
     }
     StepFailure::Trap {
         message: format!("{err:#}"),

@@ -3,7 +3,9 @@
 mod apply;
 mod plan;
 mod plugins;
+mod rollback;
 mod run;
+mod runs;
 mod validate;
 mod whoami;
 
@@ -49,6 +51,10 @@ pub struct Global {
     /// How to print results: for people, or one JSON document on standard output.
     #[arg(long, global = true, value_enum, default_value = "human")]
     pub output: Output,
+    /// Where runs are journaled (default: `.switchyard/runs` next to the workflow file; for
+    /// `runs` and `rollback`, in the current directory).
+    #[arg(long, global = true, env = "SWITCHYARD_RUNS_DIR", value_name = "DIR")]
+    pub runs_dir: Option<PathBuf>,
     /// More detail on standard error (-v, -vv).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -67,8 +73,12 @@ pub enum Output {
 pub enum Command {
     /// Show what a workflow would change, changing nothing.
     Plan(plan::Plan),
-    /// Run a workflow.
+    /// Run a workflow, journaling every change; resumes an interrupted run.
     Apply(apply::Apply),
+    /// List runs, or show one run's changes.
+    Runs(runs::Runs),
+    /// Undo a run's changes.
+    Rollback(rollback::Rollback),
     /// Show which AWS account and identity the credentials belong to.
     Whoami(whoami::Whoami),
     /// List or inspect plugins.
@@ -93,6 +103,8 @@ impl Command {
         match self {
             Command::Plan(c) => c.execute(global).await,
             Command::Apply(c) => c.execute(global).await,
+            Command::Runs(c) => c.execute(global).await,
+            Command::Rollback(c) => c.execute(global).await,
             Command::Whoami(c) => c.execute(global).await,
             Command::Plugins(c) => c.execute(global).await,
             Command::Validate(c) => c.execute(global).await,
@@ -139,6 +151,13 @@ impl Global {
             region: self.region.clone().or(workflow_region.map(str::to_owned)),
         };
         Ok(Arc::new(Aws::load(&options).await?))
+    }
+
+    /// Where runs are journaled: `--runs-dir`, else `.switchyard/runs` under `base`.
+    pub fn runs_dir(&self, base: &Path) -> PathBuf {
+        self.runs_dir
+            .clone()
+            .unwrap_or_else(|| switchyard::journal::default_dir(base))
     }
 
     pub fn runner(&self, reporter: Reporter) -> anyhow::Result<Runner> {

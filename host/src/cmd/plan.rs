@@ -1,22 +1,40 @@
-//! `switchyard plan FILE`.
+//! `switchyard plan FILE [--out PLAN]`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use switchyard::gate::Mode;
+use anyhow::Context;
 
-use super::Global;
+use super::run::{Ready, SavedPlan, human};
+use super::{FAILED, Global};
 
-/// Show what a workflow would change, changing nothing: reads go to AWS; a step stops at its
-/// first write, which is shown.
+/// Show what a workflow would change, changing nothing: reads go to AWS; every write is shown
+/// as a change (create, update, delete) with its fields before → after, and answered with
+/// placeholders for what only AWS can tell, so later steps still run.
 #[derive(Debug, clap::Args)]
 pub struct Plan {
     /// The workflow file (TOML).
     pub file: PathBuf,
+    /// Save the plan to this file, for `apply --plan`.
+    #[arg(long, value_name = "PLAN")]
+    pub out: Option<PathBuf>,
 }
 
 impl Plan {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
-        super::run::run_workflow(global, &self.file, Mode::Plan).await
+        let ready = Ready::load(global, &self.file).await?;
+        let report = ready.plan().await;
+        if let Some(out) = &self.out
+            && report.ok
+        {
+            let saved = serde_json::to_vec_pretty(&SavedPlan::of(&ready, &report))?;
+            std::fs::write(out, saved).with_context(|| format!("cannot save the plan to {}", out.display()))?;
+        }
+        global.print(&report, || human(&report))?;
+        Ok(if report.ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(FAILED)
+        })
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use switchyard::gate::{Capability, Grant, Mode};
+use switchyard::gate::{Capability, Grant, Mode, Record};
 use switchyard::plugins::PluginRef;
 use switchyard::report::Reporter;
 use switchyard::runner::Status;
@@ -88,7 +88,7 @@ impl Validate {
         let runner = global.runner(reporter)?;
         let steps = runner.prepare(&workflow).await?;
         let report = runner
-            .execute(&workflow, &steps, None, String::new(), Mode::Apply)
+            .execute(&workflow, &steps, None, String::new(), Mode::Apply, Record::Nowhere)
             .await;
         let step = report
             .steps

@@ -12,7 +12,8 @@ use crate::bindings::certificates::{
 };
 use crate::certs::{Bundle, fingerprint, parse_facts};
 use crate::error::HostError;
-use crate::gate::{Call, Capability};
+use crate::gate::{Call, Capability, placeholder};
+use crate::journal::Change;
 use crate::state::StepState;
 use crate::workflow::normalise;
 
@@ -70,9 +71,22 @@ impl Host for StepState {
             bundle.chain_pem(),
             bundle.private_key_pem().to_owned(),
         );
+        let facts = bundle.facts();
+        let change = Change::UploadServerCertificate {
+            name: name.clone(),
+            path: path.clone(),
+            serial: facts.leaf.serial,
+        };
+        let planned = || ServerCertificate {
+            name: name.clone(),
+            id: placeholder("IAM server certificate id"),
+            arn: placeholder("IAM server certificate ARN"),
+            path: path.clone(),
+            expiration: Some(facts.leaf.not_after),
+        };
         let call = Call::new(Capability::IamWrite, "upload server certificate").on(&path);
         self.gate
-            .call(call, async |aws| {
+            .write(call, change, planned, async |aws| {
                 let out = aws
                     .iam
                     .upload_server_certificate()
@@ -84,9 +98,11 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("iam", e))?;
-                out.server_certificate_metadata
-                    .map(server_certificate)
-                    .ok_or_else(|| HostError::Internal("iam UploadServerCertificate answered without metadata".into()))
+                let meta = out.server_certificate_metadata.map(server_certificate).ok_or_else(|| {
+                    HostError::Internal("iam UploadServerCertificate answered without metadata".into())
+                })?;
+                let id = meta.id.clone();
+                Ok((meta, Some(id)))
             })
             .await
     }
@@ -171,16 +187,22 @@ impl Host for StepState {
             })
             .await?;
         let call = Call::new(Capability::IamWrite, "delete server certificate").on(&detail.meta.path);
+        let change = Change::DeleteServerCertificate { name: name.clone() };
         self.gate
-            .call(call, async |aws| {
-                aws.iam
-                    .delete_server_certificate()
-                    .server_certificate_name(&name)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("iam", e))?;
-                Ok(())
-            })
+            .write(
+                call,
+                change,
+                || (),
+                async |aws| {
+                    aws.iam
+                        .delete_server_certificate()
+                        .server_certificate_name(&name)
+                        .send()
+                        .await
+                        .map_err(|e| HostError::from_sdk("iam", e))?;
+                    Ok(((), None))
+                },
+            )
             .await
     }
 
@@ -198,12 +220,21 @@ impl Host for StepState {
             bundle.chain_pem(),
             bundle.private_key_pem().to_owned(),
         );
+        let change = Change::ImportCertificate {
+            serial: bundle.facts().leaf.serial,
+            replaces: existing_arn.clone(),
+        };
         let mut call = Call::new(Capability::AcmWrite, "import certificate into ACM");
         if let Some(arn) = &existing_arn {
             call = call.on(arn);
         }
+        let planned = || {
+            existing_arn
+                .clone()
+                .unwrap_or_else(|| placeholder("ACM certificate ARN"))
+        };
         self.gate
-            .call(call, async |aws| {
+            .write(call, change, planned, async |aws| {
                 let out = aws
                     .acm
                     .import_certificate()
@@ -214,8 +245,11 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("acm", e))?;
-                out.certificate_arn
-                    .ok_or_else(|| HostError::Internal("acm ImportCertificate answered without an ARN".into()))
+                let arn = out
+                    .certificate_arn
+                    .ok_or_else(|| HostError::Internal("acm ImportCertificate answered without an ARN".into()))?;
+                let created = existing_arn.is_none().then(|| arn.clone());
+                Ok((arn, created))
             })
             .await
     }
@@ -263,30 +297,40 @@ impl Host for StepState {
 
     async fn delete_certificate(&mut self, arn: String) -> Result<(), HostError> {
         check_acm_arn(&arn)?;
+        let call = Call::new(Capability::AcmRead, "describe ACM certificate").on(&arn);
+        let current = self
+            .gate
+            .call(call, async |aws| describe_certificate(aws, &arn).await)
+            .await?;
+        // AWS refuses to delete a certificate in use; say so before trying.
+        if !current.in_use_by.is_empty() {
+            return Err(HostError::Conflict(format!(
+                "{arn} is in use by {}",
+                current.in_use_by.join(", ")
+            )));
+        }
         let call = Call::new(Capability::AcmWrite, "delete ACM certificate").on(&arn);
+        let change = Change::DeleteAcmCertificate { arn: arn.clone() };
         self.gate
-            .call(call, async |aws| {
-                // AWS refuses to delete a certificate in use; say so before trying.
-                let current = describe_certificate(aws, &arn).await?;
-                if !current.in_use_by.is_empty() {
-                    return Err(HostError::Conflict(format!(
-                        "{arn} is in use by {}",
-                        current.in_use_by.join(", ")
-                    )));
-                }
-                aws.acm
-                    .delete_certificate()
-                    .certificate_arn(&arn)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("acm", e))?;
-                Ok(())
-            })
+            .write(
+                call,
+                change,
+                || (),
+                async |aws| {
+                    aws.acm
+                        .delete_certificate()
+                        .certificate_arn(&arn)
+                        .send()
+                        .await
+                        .map_err(|e| HostError::from_sdk("acm", e))?;
+                    Ok(((), None))
+                },
+            )
             .await
     }
 }
 
-async fn get_server_certificate(aws: &Aws, name: &str) -> Result<ServerCertificateDetail, HostError> {
+pub(crate) async fn get_server_certificate(aws: &Aws, name: &str) -> Result<ServerCertificateDetail, HostError> {
     let out = aws
         .iam
         .get_server_certificate()
@@ -312,7 +356,7 @@ async fn get_server_certificate(aws: &Aws, name: &str) -> Result<ServerCertifica
     })
 }
 
-async fn describe_certificate(aws: &Aws, arn: &str) -> Result<AcmCertificate, HostError> {
+pub(crate) async fn describe_certificate(aws: &Aws, arn: &str) -> Result<AcmCertificate, HostError> {
     let out = aws
         .acm
         .describe_certificate()

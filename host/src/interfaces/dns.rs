@@ -15,7 +15,8 @@ use crate::bindings::dns::{
     Host, HostedZone, RecordSet,
 };
 use crate::error::HostError;
-use crate::gate::{Call, Capability};
+use crate::gate::{Call, Capability, placeholder};
+use crate::journal::{Change as JournalChange, record_key};
 use crate::state::StepState;
 
 /// How long a change may take to become `INSYNC`.
@@ -64,8 +65,26 @@ impl Host for StepState {
             ));
         }
         let call = Call::new(Capability::Route53Write, "ensure health check").on(&caller_reference);
+        let existing = self
+            .gate
+            .call(call, async |aws| find_health_check(aws, &caller_reference).await)
+            .await?;
+        // Route 53 answers a known caller reference with its health check when the settings are
+        // the same, and refuses it when they differ: send it then, for AWS's own error.
+        if let Some(existing) = existing.filter(|h| h.config == config) {
+            return Ok(existing);
+        }
+        let change = JournalChange::CreateHealthCheck {
+            caller_reference: caller_reference.clone(),
+            config: config.clone(),
+        };
+        let planned = || HealthCheck {
+            id: placeholder("health check id"),
+            caller_reference: caller_reference.clone(),
+            config: config.clone(),
+        };
         self.gate
-            .call(call, async |aws| {
+            .write(call, change, planned, async |aws| {
                 let out = aws
                     .route53
                     .create_health_check()
@@ -74,9 +93,11 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("route53", e))?;
-                health_check_of(out.health_check.ok_or_else(|| {
+                let check = health_check_of(out.health_check.ok_or_else(|| {
                     HostError::Internal("route53 CreateHealthCheck answered without a health check".into())
-                })?)
+                })?)?;
+                let id = check.id.clone();
+                Ok((check, Some(id)))
             })
             .await
     }
@@ -102,16 +123,22 @@ impl Host for StepState {
 
     async fn delete_health_check(&mut self, id: String) -> Result<(), HostError> {
         let call = Call::new(Capability::Route53Write, "delete health check").on(&id);
+        let change = JournalChange::DeleteHealthCheck { id: id.clone() };
         self.gate
-            .call(call, async |aws| {
-                aws.route53
-                    .delete_health_check()
-                    .health_check_id(&id)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("route53", e))?;
-                Ok(())
-            })
+            .write(
+                call,
+                change,
+                || (),
+                async |aws| {
+                    aws.route53
+                        .delete_health_check()
+                        .health_check_id(&id)
+                        .send()
+                        .await
+                        .map_err(|e| HostError::from_sdk("route53", e))?;
+                    Ok(((), None))
+                },
+            )
             .await
     }
 
@@ -178,42 +205,117 @@ impl Host for StepState {
             ));
         }
         let call = Call::new(Capability::Route53Write, "change record sets").on(&zone_id);
-        self.gate
+        let (zone_name, before) = self
+            .gate
             .call(call, async |aws| {
-                let zone = aws
-                    .route53
-                    .get_hosted_zone()
-                    .id(&zone_id)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("route53", e))?;
-                let zone_name = fqdn(&zone.hosted_zone.map(|z| z.name).unwrap_or_default());
-                let changes = changes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| to_aws_change(i, c, &zone_name))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let batch = ChangeBatch::builder()
-                    .set_changes(Some(changes))
-                    .set_comment(comment.clone())
-                    .build()
-                    .map_err(|e| HostError::Internal(e.to_string()))?;
-                let out = aws
-                    .route53
-                    .change_resource_record_sets()
-                    .hosted_zone_id(&zone_id)
-                    .change_batch(batch)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("route53", e))?;
-                let info = out.change_info.ok_or_else(|| {
-                    HostError::Internal("route53 ChangeResourceRecordSets answered without change info".into())
-                })?;
-                wait_in_sync(aws, &info.id, info.status).await?;
-                Ok(info.id.trim_start_matches("/change/").to_owned())
+                let zone_name = zone_name(aws, &zone_id).await?;
+                let mut before: Vec<RecordSet> = Vec::new();
+                for change in &changes {
+                    let set = &change.record_set;
+                    let key = record_key(set);
+                    let current = list_record_sets(aws, &zone_id, &fqdn(&set.name), Some(&set.type_)).await?;
+                    for found in current {
+                        if record_key(&found) == key && !before.iter().any(|b| record_key(b) == key) {
+                            before.push(found);
+                        }
+                    }
+                }
+                Ok((zone_name, before))
             })
+            .await?;
+        let aws_changes = changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| to_aws_change(i, c, &zone_name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let change = JournalChange::ChangeRecordSets {
+            zone_id: zone_id.clone(),
+            after: after_changes(&before, &changes),
+            before,
+        };
+        self.gate
+            .write(
+                call,
+                change,
+                || placeholder("change id"),
+                async |aws| {
+                    let id = change_batch(aws, &zone_id, aws_changes, comment.clone()).await?;
+                    Ok((id, None))
+                },
+            )
             .await
     }
+}
+
+/// The name of zone `zone_id`, fully qualified.
+pub(crate) async fn zone_name(aws: &Aws, zone_id: &str) -> Result<String, HostError> {
+    let zone = aws
+        .route53
+        .get_hosted_zone()
+        .id(zone_id)
+        .send()
+        .await
+        .map_err(|e| HostError::from_sdk("route53", e))?;
+    Ok(fqdn(&zone.hosted_zone.map(|z| z.name).unwrap_or_default()))
+}
+
+/// Sends one change batch and waits until it is `INSYNC`; returns the change id.
+pub(crate) async fn change_batch(
+    aws: &Aws,
+    zone_id: &str,
+    changes: Vec<AwsChange>,
+    comment: Option<String>,
+) -> Result<String, HostError> {
+    let batch = ChangeBatch::builder()
+        .set_changes(Some(changes))
+        .set_comment(comment)
+        .build()
+        .map_err(|e| HostError::Internal(e.to_string()))?;
+    let out = aws
+        .route53
+        .change_resource_record_sets()
+        .hosted_zone_id(zone_id)
+        .change_batch(batch)
+        .send()
+        .await
+        .map_err(|e| HostError::from_sdk("route53", e))?;
+    let info = out
+        .change_info
+        .ok_or_else(|| HostError::Internal("route53 ChangeResourceRecordSets answered without change info".into()))?;
+    wait_in_sync(aws, &info.id, info.status).await?;
+    Ok(info.id.trim_start_matches("/change/").to_owned())
+}
+
+/// The record sets `before` (for the keys `changes` touch) as `changes` leave them.
+fn after_changes(before: &[RecordSet], changes: &[Change]) -> Vec<RecordSet> {
+    let mut after: Vec<RecordSet> = before.to_vec();
+    for change in changes {
+        let set = RecordSet {
+            name: fqdn(&change.record_set.name),
+            ..change.record_set.clone()
+        };
+        after.retain(|r| record_key(r) != record_key(&set));
+        if change.action != ChangeAction::Delete {
+            after.push(set);
+        }
+    }
+    after
+}
+
+/// The health check with `caller_reference`, if there is one.
+pub(crate) async fn find_health_check(aws: &Aws, caller_reference: &str) -> Result<Option<HealthCheck>, HostError> {
+    let mut pages = aws.route53.list_health_checks().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| HostError::from_sdk("route53", e))?;
+        if let Some(found) = page
+            .health_checks
+            .into_iter()
+            .find(|h| h.caller_reference == caller_reference)
+        {
+            return health_check_of(found).map(Some);
+        }
+    }
+    Ok(None)
 }
 
 async fn wait_in_sync(aws: &Aws, change_id: &str, mut status: ChangeStatus) -> Result<(), HostError> {
@@ -240,7 +342,7 @@ async fn wait_in_sync(aws: &Aws, change_id: &str, mut status: ChangeStatus) -> R
     Ok(())
 }
 
-async fn list_record_sets(
+pub(crate) async fn list_record_sets(
     aws: &Aws,
     zone_id: &str,
     name: &str,
@@ -310,7 +412,7 @@ fn record_set_of(set: ResourceRecordSet) -> RecordSet {
 }
 
 /// Builds one change, rejecting what Route 53 would reject. `index` names the change in errors.
-fn to_aws_change(index: usize, change: &Change, zone_name: &str) -> Result<AwsChange, HostError> {
+pub(crate) fn to_aws_change(index: usize, change: &Change, zone_name: &str) -> Result<AwsChange, HostError> {
     let set = &change.record_set;
     let field = format!("changes[{index}]");
     let bad = |message: String| HostError::invalid(field.clone(), "bad-record", message);
@@ -497,7 +599,7 @@ fn health_check_of(h: aws_sdk_route53::types::HealthCheck) -> Result<HealthCheck
 }
 
 /// A DNS name lowercased with its trailing dot, with Route 53's `\052` escape read as `*`.
-fn fqdn(name: &str) -> String {
+pub(crate) fn fqdn(name: &str) -> String {
     let name = name.to_ascii_lowercase().replace("\\052", "*");
     if name.ends_with('.') { name } else { format!("{name}.") }
 }

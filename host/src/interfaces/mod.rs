@@ -2,12 +2,12 @@
 //! [`StepState`](crate::state::StepState). Every call that reaches AWS or the file system
 //! passes [`Gate`](crate::gate::Gate).
 
-mod certificates;
-mod distributions;
-mod dns;
+pub(crate) mod certificates;
+pub(crate) mod distributions;
+pub(crate) mod dns;
 mod identity;
 mod log;
-mod storage;
+pub(crate) mod storage;
 mod types;
 
 use wasmtime::component::{HasSelf, Linker};

@@ -7,7 +7,8 @@ use md5::{Digest, Md5};
 use crate::aws::Aws;
 use crate::bindings::storage::{Bucket, Host, ObjectInfo};
 use crate::error::HostError;
-use crate::gate::{Call, Capability};
+use crate::gate::{Call, Capability, is_placeholder};
+use crate::journal::Change;
 use crate::state::StepState;
 use crate::workflow::normalise;
 
@@ -18,28 +19,42 @@ impl Host for StepState {
     async fn ensure_bucket(&mut self, name: String) -> Result<Bucket, HostError> {
         check_bucket_name(&name)?;
         let call = Call::new(Capability::S3Write, "ensure bucket").on(&name);
-        self.gate
+        let exists = self
+            .gate
             .call(call, async |aws| {
-                let region = aws.region().to_owned();
                 match aws.s3.head_bucket().bucket(&name).send().await {
-                    Ok(_) => {}
-                    Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => {
-                        return Err(HostError::Conflict(format!(
-                            "bucket `{name}` belongs to another account: choose another name"
-                        )));
-                    }
+                    Ok(_) => Ok(true),
+                    Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => Err(HostError::Conflict(
+                        format!("bucket `{name}` belongs to another account: choose another name"),
+                    )),
                     Err(e) => match HostError::from_sdk("s3", e) {
-                        HostError::NotFound(_) => create_private_bucket(aws, &name, &region).await?,
-                        other => return Err(other),
+                        HostError::NotFound(_) => Ok(false),
+                        other => Err(other),
                     },
                 }
-                Ok(Bucket {
-                    domain_name: format!("{name}.s3.{region}.amazonaws.com"),
-                    name: name.clone(),
-                    region,
-                })
             })
-            .await
+            .await?;
+        let region = self.gate.region().to_owned();
+        let bucket = Bucket {
+            domain_name: format!("{name}.s3.{region}.amazonaws.com"),
+            name: name.clone(),
+            region: region.clone(),
+        };
+        if !exists {
+            let change = Change::CreateBucket { name: name.clone() };
+            self.gate
+                .write(
+                    call,
+                    change,
+                    || (),
+                    async |aws| {
+                        create_private_bucket(aws, &name, &region).await?;
+                        Ok(((), Some(name.clone())))
+                    },
+                )
+                .await?;
+        }
+        Ok(bucket)
     }
 
     async fn head_object(&mut self, bucket: String, key: String) -> Result<Option<ObjectInfo>, HostError> {
@@ -60,70 +75,94 @@ impl Host for StepState {
         let body = read_file(&path)?;
         let md5 = hex::encode(Md5::digest(&body));
         let call = Call::new(Capability::S3Write, "upload object").on(&bucket);
+        let current = self.gate.call(call, async |aws| head(aws, &bucket, &key).await).await?;
+        if let Some(current) = &current
+            && current.md5 == md5
+            && current.content_type == content_type
+        {
+            return Ok((current.clone(), false));
+        }
+        let info = ObjectInfo {
+            key: key.clone(),
+            size: body.len() as u64,
+            md5: md5.clone(),
+            content_type: content_type.clone(),
+        };
+        let change = Change::PutObject {
+            bucket: bucket.clone(),
+            key: key.clone(),
+            md5: md5.clone(),
+            replaces: current.map(|c| c.md5),
+        };
         self.gate
-            .call(call, async |aws| {
-                if let Some(current) = head(aws, &bucket, &key).await?
-                    && current.md5 == md5
-                    && current.content_type == content_type
-                {
-                    return Ok((current, false));
-                }
-                let size = body.len() as u64;
-                aws.s3
-                    .put_object()
-                    .bucket(&bucket)
-                    .key(&key)
-                    .content_type(&content_type)
-                    .body(ByteStream::from(body))
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("s3", e))?;
-                Ok((
-                    ObjectInfo {
-                        key: key.clone(),
-                        size,
-                        md5,
-                        content_type: content_type.clone(),
-                    },
-                    true,
-                ))
-            })
+            .write(
+                call,
+                change,
+                || (info.clone(), true),
+                async |aws| {
+                    aws.s3
+                        .put_object()
+                        .bucket(&bucket)
+                        .key(&key)
+                        .content_type(&content_type)
+                        .body(ByteStream::from(body))
+                        .send()
+                        .await
+                        .map_err(|e| HostError::from_sdk("s3", e))?;
+                    Ok(((info.clone(), true), None))
+                },
+            )
             .await
     }
 
     async fn delete_object(&mut self, bucket: String, key: String) -> Result<(), HostError> {
         let call = Call::new(Capability::S3Write, "delete object").on(&bucket);
+        let change = Change::DeleteObject {
+            bucket: bucket.clone(),
+            key: key.clone(),
+        };
         self.gate
-            .call(call, async |aws| {
-                aws.s3
-                    .delete_object()
-                    .bucket(&bucket)
-                    .key(&key)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("s3", e))?;
-                Ok(())
-            })
+            .write(
+                call,
+                change,
+                || (),
+                async |aws| {
+                    aws.s3
+                        .delete_object()
+                        .bucket(&bucket)
+                        .key(&key)
+                        .send()
+                        .await
+                        .map_err(|e| HostError::from_sdk("s3", e))?;
+                    Ok(((), None))
+                },
+            )
             .await
     }
 
     async fn delete_bucket(&mut self, name: String) -> Result<(), HostError> {
         let call = Call::new(Capability::S3Write, "delete bucket").on(&name);
+        let change = Change::DeleteBucket { name: name.clone() };
         self.gate
-            .call(call, async |aws| {
-                aws.s3
-                    .delete_bucket()
-                    .bucket(&name)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("s3", e))?;
-                Ok(())
-            })
+            .write(
+                call,
+                change,
+                || (),
+                async |aws| {
+                    aws.s3
+                        .delete_bucket()
+                        .bucket(&name)
+                        .send()
+                        .await
+                        .map_err(|e| HostError::from_sdk("s3", e))?;
+                    Ok(((), None))
+                },
+            )
             .await
     }
 
     async fn allow_distribution_read(&mut self, bucket: String, distribution_arn: String) -> Result<(), HostError> {
-        if !distribution_arn.starts_with("arn:aws:cloudfront::") {
+        if !distribution_arn.starts_with("arn:aws:cloudfront::") && !is_placeholder(&distribution_arn) {
             return Err(HostError::invalid(
                 "distribution-arn",
                 "bad-arn",
@@ -132,33 +171,68 @@ impl Host for StepState {
         }
         let policy = read_policy(&bucket, &distribution_arn);
         let call = Call::new(Capability::S3Write, "set bucket policy").on(&bucket);
+        let current = self
+            .gate
+            .call(call, async |aws| bucket_policy(aws, &bucket).await)
+            .await?;
+        let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+        if current
+            .as_deref()
+            .and_then(parse)
+            .is_some_and(|c| Some(c) == parse(&policy))
+        {
+            return Ok(());
+        }
+        let change = Change::PutBucketPolicy {
+            bucket: bucket.clone(),
+            before: current,
+            after: policy.clone(),
+        };
         self.gate
-            .call(call, async |aws| {
-                let current = match aws.s3.get_bucket_policy().bucket(&bucket).send().await {
-                    Ok(out) => out.policy,
-                    Err(e) => match HostError::from_sdk("s3", e) {
-                        HostError::NotFound(_) => None,
-                        other => return Err(other),
-                    },
-                };
-                let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
-                if current
-                    .as_deref()
-                    .and_then(parse)
-                    .is_some_and(|c| Some(c) == parse(&policy))
-                {
-                    return Ok(());
-                }
-                aws.s3
-                    .put_bucket_policy()
-                    .bucket(&bucket)
-                    .policy(policy)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("s3", e))?;
-                Ok(())
-            })
+            .write(
+                call,
+                change,
+                || (),
+                async |aws| {
+                    put_bucket_policy(aws, &bucket, Some(&policy)).await?;
+                    Ok(((), None))
+                },
+            )
             .await
+    }
+}
+
+/// The policy of `bucket`, if it has one.
+pub(crate) async fn bucket_policy(aws: &Aws, bucket: &str) -> Result<Option<String>, HostError> {
+    match aws.s3.get_bucket_policy().bucket(bucket).send().await {
+        Ok(out) => Ok(out.policy),
+        Err(e) => match HostError::from_sdk("s3", e) {
+            HostError::NotFound(_) => Ok(None),
+            other => Err(other),
+        },
+    }
+}
+
+/// Sets the policy of `bucket`, or removes it (none).
+pub(crate) async fn put_bucket_policy(aws: &Aws, bucket: &str, policy: Option<&str>) -> Result<(), HostError> {
+    match policy {
+        Some(policy) => aws
+            .s3
+            .put_bucket_policy()
+            .bucket(bucket)
+            .policy(policy)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| HostError::from_sdk("s3", e)),
+        None => aws
+            .s3
+            .delete_bucket_policy()
+            .bucket(bucket)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| HostError::from_sdk("s3", e)),
     }
 }
 
@@ -176,6 +250,11 @@ async fn create_private_bucket(aws: &Aws, name: &str, region: &str) -> Result<()
         .send()
         .await
         .map_err(|e| HostError::from_sdk("s3", e))?;
+    block_public_access(aws, name).await
+}
+
+/// Blocks every kind of public access to bucket `name`.
+pub(crate) async fn block_public_access(aws: &Aws, name: &str) -> Result<(), HostError> {
     let block = PublicAccessBlockConfiguration::builder()
         .block_public_acls(true)
         .ignore_public_acls(true)
@@ -192,7 +271,7 @@ async fn create_private_bucket(aws: &Aws, name: &str, region: &str) -> Result<()
     Ok(())
 }
 
-async fn head(aws: &Aws, bucket: &str, key: &str) -> Result<Option<ObjectInfo>, HostError> {
+pub(crate) async fn head(aws: &Aws, bucket: &str, key: &str) -> Result<Option<ObjectInfo>, HostError> {
     match aws.s3.head_object().bucket(bucket).key(key).send().await {
         Ok(out) => Ok(Some(ObjectInfo {
             key: key.to_owned(),

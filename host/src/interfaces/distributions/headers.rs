@@ -8,11 +8,14 @@ use aws_sdk_cloudfront::types::{
 
 use crate::aws::Aws;
 use crate::error::HostError;
+use crate::gate::{Call, Gate, placeholder};
+use crate::journal::Change;
 
 /// Ensures the custom response headers policy named after `reference` adds exactly `headers`,
-/// and returns its id; none when there are no headers.
-pub(super) async fn ensure(
-    aws: &Aws,
+/// and returns its id; none when there are no headers. Its writes pass `gate` as `call`.
+pub(crate) async fn ensure(
+    gate: &mut Gate,
+    call: Call<'_>,
     reference: &str,
     headers: &[(String, String)],
 ) -> Result<Option<String>, HostError> {
@@ -21,6 +24,63 @@ pub(super) async fn ensure(
     }
     let name = policy_name(reference);
     let config = policy_config(&name, headers)?;
+    let existing = gate.call(call, async |aws| find(aws, &name).await).await?;
+    match existing {
+        None => {
+            let change = Change::CreateResponseHeadersPolicy {
+                name: name.clone(),
+                headers: headers.to_vec(),
+            };
+            let planned = || Some(placeholder("response headers policy id"));
+            gate.write(call, change, planned, async |aws| {
+                let out = aws
+                    .cloudfront
+                    .create_response_headers_policy()
+                    .response_headers_policy_config(config)
+                    .send()
+                    .await
+                    .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+                let id = out.response_headers_policy.map(|p| p.id).ok_or_else(|| {
+                    HostError::Internal("cloudfront CreateResponseHeadersPolicy answered without a policy".into())
+                })?;
+                Ok((Some(id.clone()), Some(id)))
+            })
+            .await
+        }
+        Some(found) if found.headers == headers => Ok(Some(found.id)),
+        Some(found) => {
+            let change = Change::UpdateResponseHeadersPolicy {
+                name: name.clone(),
+                before: found.headers,
+                after: headers.to_vec(),
+            };
+            let id = found.id.clone();
+            gate.write(
+                call,
+                change,
+                || Some(id.clone()),
+                async |aws| {
+                    update(aws, &found.id, &found.etag, config).await?;
+                    Ok((Some(found.id.clone()), None))
+                },
+            )
+            .await
+        }
+    }
+}
+
+/// A custom response headers policy as found by name.
+pub(crate) struct Found {
+    /// Its id.
+    pub id: String,
+    /// Its headers.
+    pub headers: Vec<(String, String)>,
+    /// Its ETag.
+    pub etag: String,
+}
+
+/// The custom response headers policy named `name`, if there is one.
+pub(crate) async fn find(aws: &Aws, name: &str) -> Result<Option<Found>, HostError> {
     let listed = aws
         .cloudfront
         .list_response_headers_policies()
@@ -40,26 +100,8 @@ pub(super) async fn ensure(
                 .is_some_and(|c| c.name == name)
         });
     let Some(existing) = existing else {
-        let out = aws
-            .cloudfront
-            .create_response_headers_policy()
-            .response_headers_policy_config(config)
-            .send()
-            .await
-            .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-        return out.response_headers_policy.map(|p| Some(p.id)).ok_or_else(|| {
-            HostError::Internal("cloudfront CreateResponseHeadersPolicy answered without a policy".into())
-        });
+        return Ok(None);
     };
-    if existing
-        .response_headers_policy_config
-        .as_ref()
-        .map(custom_headers)
-        .as_deref()
-        == Some(headers)
-    {
-        return Ok(Some(existing.id));
-    }
     let current = aws
         .cloudfront
         .get_response_headers_policy()
@@ -67,19 +109,57 @@ pub(super) async fn ensure(
         .send()
         .await
         .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+    Ok(Some(Found {
+        headers: existing
+            .response_headers_policy_config
+            .as_ref()
+            .map(custom_headers)
+            .unwrap_or_default(),
+        id: existing.id,
+        etag: current.e_tag.unwrap_or_default(),
+    }))
+}
+
+/// Sets the headers of policy `name` (found by name) to `headers`.
+pub(crate) async fn restore(aws: &Aws, name: &str, headers: &[(String, String)]) -> Result<(), HostError> {
+    let Some(found) = find(aws, name).await? else {
+        return Err(HostError::NotFound(format!("response headers policy {name}")));
+    };
+    if found.headers != headers {
+        update(aws, &found.id, &found.etag, policy_config(name, headers)?).await?;
+    }
+    Ok(())
+}
+
+/// Deletes policy `name`, if it exists.
+pub(crate) async fn delete(aws: &Aws, name: &str) -> Result<(), HostError> {
+    let Some(found) = find(aws, name).await? else {
+        return Ok(());
+    };
+    aws.cloudfront
+        .delete_response_headers_policy()
+        .id(&found.id)
+        .if_match(found.etag)
+        .send()
+        .await
+        .map(drop)
+        .map_err(|e| HostError::from_sdk("cloudfront", e))
+}
+
+async fn update(aws: &Aws, id: &str, etag: &str, config: ResponseHeadersPolicyConfig) -> Result<(), HostError> {
     aws.cloudfront
         .update_response_headers_policy()
-        .id(&existing.id)
-        .if_match(current.e_tag.unwrap_or_default())
+        .id(id)
+        .if_match(etag)
         .response_headers_policy_config(config)
         .send()
         .await
-        .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-    Ok(Some(existing.id))
+        .map(drop)
+        .map_err(|e| HostError::from_sdk("cloudfront", e))
 }
 
 /// The custom headers of policy `id`.
-pub(super) async fn of(aws: &Aws, id: &str) -> Result<Vec<(String, String)>, HostError> {
+pub(crate) async fn of(aws: &Aws, id: &str) -> Result<Vec<(String, String)>, HostError> {
     let out = aws
         .cloudfront
         .get_response_headers_policy()
@@ -139,7 +219,7 @@ fn policy_config(name: &str, headers: &[(String, String)]) -> Result<ResponseHea
 }
 
 /// A policy name from a caller reference: letters, digits, `-` and `_`, at most 128.
-fn policy_name(reference: &str) -> String {
+pub(crate) fn policy_name(reference: &str) -> String {
     reference
         .chars()
         .map(|c| {

@@ -1,7 +1,7 @@
 //! `switchyard:step/distributions`: CloudFront distributions and their viewer certificate.
 
-mod headers;
-mod spec;
+pub(crate) mod headers;
+pub(crate) mod spec;
 
 use std::time::{Duration, Instant};
 
@@ -16,7 +16,8 @@ use crate::bindings::distributions::{
     CertificateSource, Distribution, DistributionSpec, Host, SslSupportMethod, ViewerCertificate,
 };
 use crate::error::HostError;
-use crate::gate::{Call, Capability};
+use crate::gate::{Call, Capability, is_placeholder, placeholder};
+use crate::journal::Change;
 use crate::state::StepState;
 
 /// The longest pause between two reads while waiting for a deployment.
@@ -54,15 +55,42 @@ impl Host for StepState {
     ) -> Result<Distribution, HostError> {
         let viewer = to_aws(&certificate)?;
         let call = Call::new(Capability::CloudfrontWrite, "set viewer certificate").on(&id);
-        self.gate
+        let (current, mut config) = self
+            .gate
             .call(call, async |aws| {
-                let mut config = current_config(aws, &id, &if_match).await?;
-                let aliases = config.aliases.as_ref().and_then(|a| a.items.as_ref()).map_or(0, Vec::len);
-                if certificate.source == CertificateSource::Cloudfront && aliases > 0 {
-                    return Err(HostError::invalid("certificate", "aliases-need-certificate", format!("distribution {id} has {aliases} alias(es): CloudFront's default certificate cannot serve them; give an IAM or ACM certificate")));
-                }
-                config.viewer_certificate = Some(viewer);
-                update(aws, &id, &if_match, config).await
+                Ok((get(aws, &id).await?, current_config(aws, &id, &if_match).await?))
+            })
+            .await?;
+        let aliases = config
+            .aliases
+            .as_ref()
+            .and_then(|a| a.items.as_ref())
+            .map_or(0, Vec::len);
+        if certificate.source == CertificateSource::Cloudfront && aliases > 0 {
+            return Err(HostError::invalid(
+                "certificate",
+                "aliases-need-certificate",
+                format!(
+                    "distribution {id} has {aliases} alias(es): CloudFront's default certificate cannot serve them; give an IAM or ACM certificate"
+                ),
+            ));
+        }
+        let change = Change::SetViewerCertificate {
+            id: id.clone(),
+            etag: if_match.clone(),
+            before: from_aws(config.viewer_certificate.as_ref()),
+            after: certificate.clone(),
+        };
+        config.viewer_certificate = Some(viewer);
+        let planned = || Distribution {
+            viewer_certificate: certificate.clone(),
+            status: "InProgress".into(),
+            etag: placeholder("ETag"),
+            ..current.clone()
+        };
+        self.gate
+            .write(call, change, planned, async |aws| {
+                Ok((update(aws, &id, &if_match, config).await?, None))
             })
             .await
     }
@@ -70,12 +98,27 @@ impl Host for StepState {
     async fn create_distribution(&mut self, spec: DistributionSpec) -> Result<Distribution, HostError> {
         let mut config = spec::new_config(&spec)?;
         let call = Call::new(Capability::CloudfrontWrite, "create distribution");
+        let policy = headers::ensure(&mut self.gate, call, &spec.caller_reference, &spec.response_headers).await?;
+        if let Some(behavior) = config.default_cache_behavior.as_mut() {
+            behavior.response_headers_policy_id = policy;
+        }
+        let change = Change::CreateDistribution {
+            caller_reference: spec.caller_reference.clone(),
+            aliases: spec.aliases.clone(),
+        };
+        let planned = || Distribution {
+            id: placeholder("distribution id"),
+            arn: placeholder("distribution ARN"),
+            domain_name: placeholder("distribution domain name"),
+            status: "InProgress".into(),
+            enabled: spec.enabled,
+            aliases: spec.aliases.clone(),
+            comment: spec.comment.clone(),
+            viewer_certificate: spec.viewer_certificate.clone(),
+            etag: placeholder("ETag"),
+        };
         self.gate
-            .call(call, async |aws| {
-                let policy = headers::ensure(aws, &spec.caller_reference, &spec.response_headers).await?;
-                if let Some(behavior) = config.default_cache_behavior.as_mut() {
-                    behavior.response_headers_policy_id = policy;
-                }
+            .write(call, change, planned, async |aws| {
                 let out = aws
                     .cloudfront
                     .create_distribution()
@@ -86,36 +129,16 @@ impl Host for StepState {
                 let d = out.distribution.ok_or_else(|| {
                     HostError::Internal("cloudfront CreateDistribution answered without a distribution".into())
                 })?;
-                distribution_of(d, out.e_tag.unwrap_or_default())
+                let d = distribution_of(d, out.e_tag.unwrap_or_default())?;
+                let id = d.id.clone();
+                Ok((d, Some(id)))
             })
             .await
     }
 
     async fn get_distribution_spec(&mut self, id: String) -> Result<(DistributionSpec, String), HostError> {
         let call = Call::new(Capability::CloudfrontRead, "get distribution config").on(&id);
-        self.gate
-            .call(call, async |aws| {
-                let out = aws
-                    .cloudfront
-                    .get_distribution_config()
-                    .id(&id)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                let config = out.distribution_config.ok_or_else(|| {
-                    HostError::Internal("cloudfront GetDistributionConfig answered without a config".into())
-                })?;
-                let mut spec = spec::spec_of(&config);
-                let policy = config
-                    .default_cache_behavior
-                    .as_ref()
-                    .and_then(|b| b.response_headers_policy_id.as_deref());
-                if let Some(policy) = policy.filter(|id| !id.is_empty()) {
-                    spec.response_headers = headers::of(aws, policy).await?;
-                }
-                Ok((spec, out.e_tag.unwrap_or_default()))
-            })
-            .await
+        self.gate.call(call, async |aws| get_spec(aws, &id).await).await
     }
 
     async fn update_distribution(
@@ -125,15 +148,37 @@ impl Host for StepState {
         if_match: String,
     ) -> Result<Distribution, HostError> {
         let call = Call::new(Capability::CloudfrontWrite, "update distribution").on(&id);
-        self.gate
+        let (current, before, config) = self
+            .gate
             .call(call, async |aws| {
-                let current = current_config(aws, &id, &if_match).await?;
-                let mut config = spec::apply(current, &spec)?;
-                let policy = headers::ensure(aws, &spec.caller_reference, &spec.response_headers).await?;
-                if let Some(behavior) = config.default_cache_behavior.as_mut() {
-                    behavior.response_headers_policy_id = policy;
-                }
-                update(aws, &id, &if_match, config).await
+                let config = current_config(aws, &id, &if_match).await?;
+                let (before, _) = get_spec(aws, &id).await?;
+                Ok((get(aws, &id).await?, before, config))
+            })
+            .await?;
+        let mut config = spec::apply(config, &spec)?;
+        let policy = headers::ensure(&mut self.gate, call, &spec.caller_reference, &spec.response_headers).await?;
+        if let Some(behavior) = config.default_cache_behavior.as_mut() {
+            behavior.response_headers_policy_id = policy;
+        }
+        let change = Change::UpdateDistribution {
+            id: id.clone(),
+            etag: if_match.clone(),
+            before: Box::new(before),
+            after: Box::new(spec.clone()),
+        };
+        let planned = || Distribution {
+            aliases: spec.aliases.clone(),
+            comment: spec.comment.clone(),
+            enabled: spec.enabled,
+            viewer_certificate: spec.viewer_certificate.clone(),
+            status: "InProgress".into(),
+            etag: placeholder("ETag"),
+            ..current.clone()
+        };
+        self.gate
+            .write(call, change, planned, async |aws| {
+                Ok((update(aws, &id, &if_match, config).await?, None))
             })
             .await
     }
@@ -147,21 +192,17 @@ impl Host for StepState {
             ));
         }
         let call = Call::new(Capability::CloudfrontWrite, "ensure origin access control").on(&name);
+        if let Some(id) = self
+            .gate
+            .call(call, async |aws| find_origin_access_control(aws, &name).await)
+            .await?
+        {
+            return Ok(id);
+        }
+        let change = Change::CreateOriginAccessControl { name: name.clone() };
+        let planned = || placeholder("origin access control id");
         self.gate
-            .call(call, async |aws| {
-                let listed = aws
-                    .cloudfront
-                    .list_origin_access_controls()
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                let existing = listed
-                    .origin_access_control_list
-                    .and_then(|l| l.items)
-                    .unwrap_or_default();
-                if let Some(found) = existing.into_iter().find(|o| o.name == name) {
-                    return Ok(found.id);
-                }
+            .write(call, change, planned, async |aws| {
                 let config = OriginAccessControlConfig::builder()
                     .name(&name)
                     .description("switchyard: CloudFront reads the bucket, nobody else")
@@ -177,9 +218,10 @@ impl Host for StepState {
                     .send()
                     .await
                     .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                out.origin_access_control.map(|o| o.id).ok_or_else(|| {
+                let id = out.origin_access_control.map(|o| o.id).ok_or_else(|| {
                     HostError::Internal("cloudfront CreateOriginAccessControl answered without an id".into())
-                })
+                })?;
+                Ok((id.clone(), Some(id)))
             })
             .await
     }
@@ -217,9 +259,49 @@ impl Host for StepState {
     }
 }
 
+/// The id of the origin access control named `name`, if there is one.
+pub(crate) async fn find_origin_access_control(aws: &Aws, name: &str) -> Result<Option<String>, HostError> {
+    let listed = aws
+        .cloudfront
+        .list_origin_access_controls()
+        .send()
+        .await
+        .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+    Ok(listed
+        .origin_access_control_list
+        .and_then(|l| l.items)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|o| o.name == name)
+        .map(|o| o.id))
+}
+
+/// The managed parts of distribution `id`'s configuration, and its ETag.
+pub(crate) async fn get_spec(aws: &Aws, id: &str) -> Result<(DistributionSpec, String), HostError> {
+    let out = aws
+        .cloudfront
+        .get_distribution_config()
+        .id(id)
+        .send()
+        .await
+        .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+    let config = out
+        .distribution_config
+        .ok_or_else(|| HostError::Internal("cloudfront GetDistributionConfig answered without a config".into()))?;
+    let mut spec = spec::spec_of(&config);
+    let policy = config
+        .default_cache_behavior
+        .as_ref()
+        .and_then(|b| b.response_headers_policy_id.as_deref());
+    if let Some(policy) = policy.filter(|id| !id.is_empty()) {
+        spec.response_headers = headers::of(aws, policy).await?;
+    }
+    Ok((spec, out.e_tag.unwrap_or_default()))
+}
+
 /// The current config of distribution `id`, if its ETag is still `if_match`; else a conflict,
 /// as AWS would answer the update.
-async fn current_config(aws: &Aws, id: &str, if_match: &str) -> Result<DistributionConfig, HostError> {
+pub(crate) async fn current_config(aws: &Aws, id: &str, if_match: &str) -> Result<DistributionConfig, HostError> {
     let current = aws
         .cloudfront
         .get_distribution_config()
@@ -238,7 +320,12 @@ async fn current_config(aws: &Aws, id: &str, if_match: &str) -> Result<Distribut
         .ok_or_else(|| HostError::Internal("cloudfront GetDistributionConfig answered without a config".into()))
 }
 
-async fn update(aws: &Aws, id: &str, if_match: &str, config: DistributionConfig) -> Result<Distribution, HostError> {
+pub(crate) async fn update(
+    aws: &Aws,
+    id: &str,
+    if_match: &str,
+    config: DistributionConfig,
+) -> Result<Distribution, HostError> {
     let out = aws
         .cloudfront
         .update_distribution()
@@ -254,7 +341,7 @@ async fn update(aws: &Aws, id: &str, if_match: &str, config: DistributionConfig)
     distribution_of(distribution, out.e_tag.unwrap_or_default())
 }
 
-async fn get(aws: &Aws, id: &str) -> Result<Distribution, HostError> {
+pub(crate) async fn get(aws: &Aws, id: &str) -> Result<Distribution, HostError> {
     let out = aws
         .cloudfront
         .get_distribution()
@@ -268,7 +355,7 @@ async fn get(aws: &Aws, id: &str) -> Result<Distribution, HostError> {
     distribution_of(d, out.e_tag.unwrap_or_default())
 }
 
-async fn list(aws: &Aws) -> Result<Vec<Distribution>, HostError> {
+pub(crate) async fn list(aws: &Aws) -> Result<Vec<Distribution>, HostError> {
     let mut pages = aws.cloudfront.list_distributions().into_paginator().send();
     let mut all = Vec::new();
     while let Some(page) = pages.next().await {
@@ -309,7 +396,7 @@ fn distribution_of(d: aws_sdk_cloudfront::types::Distribution, etag: String) -> 
 
 /// A viewer certificate as AWS returns it. An IAM id or ACM ARN wins over the default-certificate
 /// flag (some endpoints report both).
-fn from_aws(v: Option<&AwsViewerCertificate>) -> ViewerCertificate {
+pub(crate) fn from_aws(v: Option<&AwsViewerCertificate>) -> ViewerCertificate {
     let non_empty = |s: Option<&String>| s.filter(|s| !s.is_empty()).cloned();
     let iam = non_empty(v.and_then(|v| v.iam_certificate_id.as_ref()));
     let acm = non_empty(v.and_then(|v| v.acm_certificate_arn.as_ref()));
@@ -339,7 +426,7 @@ fn from_aws(v: Option<&AwsViewerCertificate>) -> ViewerCertificate {
 }
 
 /// Builds AWS's viewer certificate, rejecting what CloudFront would reject.
-fn to_aws(v: &ViewerCertificate) -> Result<AwsViewerCertificate, HostError> {
+pub(crate) fn to_aws(v: &ViewerCertificate) -> Result<AwsViewerCertificate, HostError> {
     let known = MinimumProtocolVersion::values();
     if !known.contains(&v.minimum_protocol_version.as_str()) {
         return Err(HostError::invalid(
@@ -386,7 +473,7 @@ fn to_aws(v: &ViewerCertificate) -> Result<AwsViewerCertificate, HostError> {
         }
         CertificateSource::Iam => {
             let id = v.certificate.as_deref().ok_or_else(|| missing("IAM"))?;
-            if !id.starts_with("ASCA") {
+            if !id.starts_with("ASCA") && !is_placeholder(id) {
                 return Err(HostError::invalid(
                     "certificate",
                     "bad-certificate-id",
@@ -402,7 +489,7 @@ fn to_aws(v: &ViewerCertificate) -> Result<AwsViewerCertificate, HostError> {
         }
         CertificateSource::Acm => {
             let arn = v.certificate.as_deref().ok_or_else(|| missing("ACM"))?;
-            if !arn.starts_with("arn:aws:acm:us-east-1:") {
+            if !arn.starts_with("arn:aws:acm:us-east-1:") && !is_placeholder(arn) {
                 return Err(HostError::invalid(
                     "certificate",
                     "acm-not-us-east-1",

@@ -43,7 +43,7 @@ pub(super) fn new_config(spec: &DistributionSpec) -> Result<DistributionConfig, 
 }
 
 /// Writes `spec` over the managed parts of `config`, keeping everything else.
-pub(super) fn apply(mut config: DistributionConfig, spec: &DistributionSpec) -> Result<DistributionConfig, HostError> {
+pub(crate) fn apply(mut config: DistributionConfig, spec: &DistributionSpec) -> Result<DistributionConfig, HostError> {
     check(spec)?;
     let origin = match &spec.origin {
         Origin::S3(s3) => AwsOrigin::builder()
@@ -111,7 +111,7 @@ pub(super) fn apply(mut config: DistributionConfig, spec: &DistributionSpec) -> 
 }
 
 /// Reads the managed parts of `config`.
-pub(super) fn spec_of(config: &DistributionConfig) -> DistributionSpec {
+pub(crate) fn spec_of(config: &DistributionConfig) -> DistributionSpec {
     let origin = config.origins.as_ref().and_then(|o| o.items.first());
     let origin = match origin {
         Some(o)
