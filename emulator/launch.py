@@ -827,16 +827,30 @@ def patch_cloudfront_response_headers_policies() -> None:
 # --------------------------------------------------------------------------
 
 
+class _Stall:
+    """The `stall` hook: holds one request of an action, as if the network hung there."""
+
+    def __init__(self, action: str, after: bool) -> None:
+        self.action = action
+        self.after = after  # True: moto handles the request first; the response is held
+        self.stalled = False  # the request arrived and is being held
+        self.release = threading.Event()
+
+
 class _Hooks:
     def __init__(self) -> None:
         self.server_certificates_quota: int | None = None  # None: moto's default
         self.cloudfront_races: dict[str, str] = {}  # distribution id -> comment
-        self.installed: set[str] = set()
+        self.stall: _Stall | None = None
+        self.installed: set[str] = set(["stall"])
 
     def reset(self) -> None:
         with _LOCK:
             self.server_certificates_quota = None
             self.cloudfront_races.clear()
+            if self.stall is not None:
+                self.stall.release.set()
+            self.stall = None
 
 
 _HOOKS = _Hooks()
@@ -1239,6 +1253,10 @@ class RequestLog:
         with self._lock:
             self._entries.append(entry)
 
+        stall = _HOOKS.stall
+        if stall is not None and entry["action"] == stall.action and not stall.stalled:
+            return self._stall(stall, environ, start_response)
+
         def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
             try:
                 entry["status"] = int(status.split(" ", 1)[0])
@@ -1263,6 +1281,30 @@ class RequestLog:
             _cloudfront_race_fire(race.group(1))
         return [body]
 
+    def _stall(self, stall: _Stall, environ: dict, start_response: Callable) -> Any:
+        """stall hook: hold this request until released (the client is usually killed first).
+        With `after`, moto handles it before the hold, so the change is made but its answer is
+        never seen; without, it is never handled."""
+        body, status, headers = b"", "503 Service Unavailable", [("Content-Type", "text/plain")]
+        if stall.after:
+            captured: dict = {}
+
+            def capture(status_: str, headers_: Any, exc_info: Any = None) -> Any:
+                captured["status"], captured["headers"] = status_, headers_
+                return lambda _data: None
+
+            result = self.app(environ, capture)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+            status, headers = captured.get("status", status), captured.get("headers", headers)
+        stall.stalled = True
+        stall.release.wait(timeout=300)
+        start_response(status, headers)
+        return [body]
+
     @staticmethod
     def _read_json(environ: dict) -> Any:
         try:
@@ -1272,8 +1314,40 @@ class RequestLog:
         raw = environ["wsgi.input"].read(length) if length > 0 else b""
         return json.loads(raw.decode("utf-8")) if raw.strip() else None
 
+    def _stall_hook(self, method: str, environ: dict, start_response: Callable) -> Any:
+        """`POST /_switchyard/hooks/stall {"action": "CreateDistribution", "after": true}` arms
+        a stall of the next request of that action; `{"release": true}` lets it go (and
+        disarms); `GET` tells whether the request is being held."""
+        if method == "GET":
+            stall = _HOOKS.stall
+            return self._json(start_response, "200 OK", {
+                "armed": stall.action if stall else None,
+                "stalled": bool(stall and stall.stalled),
+            })
+        if method != "POST":
+            return self._json(start_response, "405 Method Not Allowed", {"error": "use GET or POST"})
+        try:
+            body = self._read_json(environ)
+        except ValueError as exc:
+            return self._json(start_response, "400 Bad Request", {"error": f"body is not JSON: {exc}"})
+        if body == {"release": True}:
+            with _LOCK:
+                if _HOOKS.stall is not None:
+                    _HOOKS.stall.release.set()
+                _HOOKS.stall = None
+            return self._json(start_response, "200 OK", {"released": True})
+        if not isinstance(body, dict) or set(body) != {"action", "after"} \
+                or not isinstance(body["action"], str) or not isinstance(body["after"], bool):
+            return self._json(start_response, "400 Bad Request",
+                              {"error": 'expected {"action": "<AWS action>", "after": true|false} or {"release": true}'})
+        with _LOCK:
+            _HOOKS.stall = _Stall(body["action"], body["after"])
+        return self._json(start_response, "200 OK", {"armed": body["action"], "after": body["after"]})
+
     def _hook(self, hook: str, method: str, environ: dict, start_response: Callable) -> Any:
         """Test hooks (POST, JSON body). Not logged; cleared by /moto-api/reset."""
+        if hook == "stall":
+            return self._stall_hook(method, environ, start_response)
         if hook not in ("iam-quota", "cloudfront-race"):
             return self._json(start_response, "404 Not Found", {"error": f"unknown hook {hook!r}"})
         if hook not in _HOOKS.installed:

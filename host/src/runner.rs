@@ -426,6 +426,7 @@ impl Runner {
                 report.status = Status::NotRun;
                 report.reason = Some(format!("stopped in the plan: {stop}"));
             }
+            Err(e @ StepFailure::NotInPlan(_)) => report.failure = fail("stale-plan", e.to_string(), None),
             Err(e @ StepFailure::Limit(_)) => report.failure = fail("limit", e.to_string(), None),
             Err(e @ StepFailure::Trap { .. }) => report.failure = fail("crash", e.to_string(), None),
         }

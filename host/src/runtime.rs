@@ -9,7 +9,7 @@ use wasmtime::{Cache, CacheConfig, Config, Engine, Store, UpdateDeadline};
 
 use crate::bindings::StepPre;
 use crate::bindings::types::{Description, StepContext, StepError};
-use crate::gate::{Gate, PlanStop};
+use crate::gate::{Gate, NotInPlan, PlanStop};
 use crate::plugins::PluginBytes;
 use crate::report::Reporter;
 use crate::state::{LimitExceeded, StepState};
@@ -57,6 +57,9 @@ pub enum StepFailure {
     /// It broke a limit.
     #[error("the plugin {0}")]
     Limit(LimitExceeded),
+    /// In `apply --plan`, it tried a write that is not the plan's next change.
+    #[error("{0}")]
+    NotInPlan(NotInPlan),
     /// In plan mode, it read a resource that exists only after apply.
     #[error("plan: {0}")]
     Unknowable(PlanStop),
@@ -208,6 +211,9 @@ fn failure(err: wasmtime::Error, store: &Store<StepState>) -> StepFailure {
                 limit: *limit,
             },
         });
+    }
+    if let Some(NotInPlan(what)) = err.downcast_ref::<NotInPlan>() {
+        return StepFailure::NotInPlan(NotInPlan(what.clone()));
     }
     if let Some(PlanStop(resource)) = err.downcast_ref::<PlanStop>() {
         return StepFailure::Unknowable(PlanStop(resource.clone()));

@@ -77,33 +77,46 @@ impl Host for StepState {
             path: path.clone(),
             serial: facts.leaf.serial,
         };
-        let planned = || ServerCertificate {
-            name: name.clone(),
-            id: placeholder("IAM server certificate id"),
-            arn: placeholder("IAM server certificate ARN"),
-            path: path.clone(),
-            expiration: Some(facts.leaf.not_after),
+        let planned = ServerCertificateDetail {
+            meta: ServerCertificate {
+                name: name.clone(),
+                id: placeholder("IAM server certificate id"),
+                arn: placeholder("IAM server certificate ARN"),
+                path: path.clone(),
+                expiration: Some(facts.leaf.not_after),
+            },
+            body: body.clone(),
+            chain: chain.clone(),
+            sha256_fingerprint: facts.leaf.sha256_fingerprint.clone(),
         };
+        if let Some(plan) = self.gate.plan() {
+            plan.add_server_certificate(planned.clone());
+        }
         let call = Call::new(Capability::IamWrite, "upload server certificate").on(&path);
         self.gate
-            .write(call, change, planned, async |aws| {
-                let out = aws
-                    .iam
-                    .upload_server_certificate()
-                    .server_certificate_name(&name)
-                    .path(&path)
-                    .certificate_body(body)
-                    .private_key(key)
-                    .set_certificate_chain(chain)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("iam", e))?;
-                let meta = out.server_certificate_metadata.map(server_certificate).ok_or_else(|| {
-                    HostError::Internal("iam UploadServerCertificate answered without metadata".into())
-                })?;
-                let id = meta.id.clone();
-                Ok((meta, Some(id)))
-            })
+            .write(
+                call,
+                change,
+                || planned.meta.clone(),
+                async |aws| {
+                    let out = aws
+                        .iam
+                        .upload_server_certificate()
+                        .server_certificate_name(&name)
+                        .path(&path)
+                        .certificate_body(body)
+                        .private_key(key)
+                        .set_certificate_chain(chain)
+                        .send()
+                        .await
+                        .map_err(|e| HostError::from_sdk("iam", e))?;
+                    let meta = out.server_certificate_metadata.map(server_certificate).ok_or_else(|| {
+                        HostError::Internal("iam UploadServerCertificate answered without metadata".into())
+                    })?;
+                    let id = meta.id.clone();
+                    Ok((meta, Some(id)))
+                },
+            )
             .await
     }
 
@@ -138,6 +151,9 @@ impl Host for StepState {
 
     async fn get_server_certificate(&mut self, name: String) -> Result<ServerCertificateDetail, HostError> {
         check_iam_name(&name)?;
+        if let Some(planned) = self.gate.plan().and_then(|p| p.server_certificate(&name)) {
+            return Ok(planned);
+        }
         let call = Call::new(Capability::IamRead, "get server certificate").on(&name);
         self.gate
             .call(call, async |aws| get_server_certificate(aws, &name).await)

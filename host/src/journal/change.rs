@@ -309,8 +309,17 @@ pub fn diff_values(prefix: &str, before: &Value, after: &Value) -> Vec<FieldDiff
             format!("{prefix}.{key}")
         }
     };
+    let empty = serde_json::Map::new();
+    let object = |v: &'_ Value| match v {
+        Value::Object(o) => Some(o.clone()),
+        Value::Null => Some(empty.clone()),
+        _ => None,
+    };
     match (before, after) {
-        (Value::Object(b), Value::Object(a)) => {
+        (Value::Object(_), _) | (_, Value::Object(_))
+            if object(before).is_some() && object(after).is_some() && before != after =>
+        {
+            let (b, a) = (object(before).unwrap_or_default(), object(after).unwrap_or_default());
             let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
             keys.sort();
             keys.dedup();
@@ -368,22 +377,15 @@ fn record_diff(before: &[RecordSet], after: &[RecordSet]) -> Vec<FieldDiff> {
     let mut out = Vec::new();
     for b in before {
         let a = after.iter().find(|a| record_key(a) == record_key(b));
-        let after = a.map_or(Value::Null, record_value);
-        if record_value(b) != after {
-            out.push(FieldDiff {
-                field: record_label(b),
-                before: record_value(b),
-                after,
-            });
-        }
+        out.extend(diff_values(
+            &record_label(b),
+            &record_value(b),
+            &a.map_or(Value::Null, record_value),
+        ));
     }
     for a in after {
         if !before.iter().any(|b| record_key(a) == record_key(b)) {
-            out.push(FieldDiff {
-                field: record_label(a),
-                before: Value::Null,
-                after: record_value(a),
-            });
+            out.extend(diff_values(&record_label(a), &Value::Null, &record_value(a)));
         }
     }
     out

@@ -152,6 +152,7 @@ fn locator(input: &Input) -> Result<Locator, StepError> {
              domain name of the distribution, e.g. `www.example.com`)"
                 .into(),
         )),
+        (Some(id), None) if switchyard_sdk::is_placeholder(id) => Ok(Locator::Id(id.to_owned())),
         (Some(id), None) if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) => Err(refuse(format!(
             "`distribution_id` `{id}` is not a CloudFront distribution id (letters and digits, e.g. `E2QWRUHAPOMQZL`)"
         ))),

@@ -135,6 +135,9 @@ pub fn hostname(s: &str) -> Result<String, String> {
 /// Checks the maintenance distribution's domain name and returns it lowercase without a
 /// trailing dot.
 pub fn cloudfront_domain(s: &str) -> Result<String, String> {
+    if switchyard_sdk::is_placeholder(s) {
+        return Ok(s.to_owned());
+    }
     let name = hostname(s)?;
     match name.strip_suffix(".cloudfront.net") {
         Some(prefix) if !prefix.is_empty() && !prefix.contains('*') => Ok(name),

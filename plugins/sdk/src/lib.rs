@@ -40,6 +40,14 @@ pub use wit::switchyard::step::{certificates, distributions, dns, identity, log,
 pub mod date;
 pub mod names;
 
+/// Whether `value` is a plan's placeholder: in `switchyard plan`, what only AWS can tell (a new
+/// certificate's id, a new distribution's domain name) reaches later steps as
+/// `(known after apply: …)`. Pass such a value on to the host as it is, instead of checking its
+/// form; the host knows it, and apply gives the real value.
+pub fn is_placeholder(value: &str) -> bool {
+    value.contains("(known after apply: ")
+}
+
 /// Exports a type implementing [`Step`] as the plugin's step.
 #[macro_export]
 macro_rules! export_step {

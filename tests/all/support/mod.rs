@@ -4,6 +4,8 @@
 
 pub mod aws;
 pub mod certs;
+pub mod site;
+pub mod snapshot;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -77,6 +79,11 @@ impl Emulator {
     /// Posts `body` (JSON) to one of the emulator's own endpoints (`/_switchyard/…`).
     pub fn post(&self, path: &str, body: &str) -> String {
         self.http("POST", path, body)
+    }
+
+    /// Reads one of the emulator's own endpoints, as JSON.
+    pub fn get(&self, path: &str) -> Value {
+        serde_json::from_str(&self.http("GET", path, "")).expect("the emulator answers JSON")
     }
 
     fn http(&self, method: &str, path: &str, body: &str) -> String {
@@ -186,6 +193,20 @@ impl Switchyard {
     pub fn dir(mut self, dir: &Path) -> Self {
         self.0.current_dir(dir);
         self
+    }
+
+    /// Starts with `args`, without waiting; standard output and error are discarded.
+    pub fn spawn<I, S>(mut self, args: I) -> Child
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.0
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start switchyard")
     }
 
     /// Runs with `args`.

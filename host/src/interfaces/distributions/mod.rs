@@ -77,7 +77,10 @@ impl Host for StepState {
         }
         let change = Change::SetViewerCertificate {
             id: id.clone(),
-            etag: if_match.clone(),
+            etag: self
+                .gate
+                .plan()
+                .map_or_else(|| if_match.clone(), |p| p.distribution_etag(&id, &if_match)),
             before: from_aws(config.viewer_certificate.as_ref()),
             after: certificate.clone(),
         };
@@ -163,7 +166,10 @@ impl Host for StepState {
         }
         let change = Change::UpdateDistribution {
             id: id.clone(),
-            etag: if_match.clone(),
+            etag: self
+                .gate
+                .plan()
+                .map_or_else(|| if_match.clone(), |p| p.distribution_etag(&id, &if_match)),
             before: Box::new(before),
             after: Box::new(spec.clone()),
         };

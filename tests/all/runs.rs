@@ -1,0 +1,376 @@
+//! Plans, the journal, rollback and resume, end to end on the maintenance-failover workflow:
+//! the real binary and plugins against the emulator.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use switchyard::gate::matches_plan;
+
+use crate::support::site::{Site, outputs};
+use crate::support::snapshot::snapshot;
+
+impl Site {
+    /// Runs `switchyard ARGS --output json` in the site's directory (where runs are journaled).
+    fn run(&self, args: &[&str]) -> crate::support::Run {
+        self.emulator
+            .switchyard()
+            .dir(self.path())
+            .run(args.iter().copied().chain(["--output", "json"]))
+    }
+
+    /// The runs journaled so far.
+    fn runs(&self) -> Vec<Value> {
+        let run = self.run(&["runs"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        run.json().as_array().cloned().expect("a list of runs")
+    }
+
+    /// Starts `apply`, waits until the emulator holds a request of `action` (handled first when
+    /// `after`), and kills the process with SIGKILL there.
+    fn apply_killed_at(&self, action: &str, after: bool) {
+        self.emulator.post(
+            "/_switchyard/hooks/stall",
+            &json!({ "action": action, "after": after }).to_string(),
+        );
+        let file = self.file();
+        let mut child = self
+            .emulator
+            .switchyard()
+            .dir(self.path())
+            .spawn(["apply", file.to_str().expect("utf-8")]);
+        let started = Instant::now();
+        while self.emulator.get("/_switchyard/hooks/stall")["stalled"] != true {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("apply ended ({status}) before it sent {action}");
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "apply never sent {action}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.kill().expect("kill -9");
+        child.wait().expect("reap");
+        self.emulator.post("/_switchyard/hooks/stall", r#"{"release": true}"#);
+    }
+}
+
+/// Counts the resources a converged apply leaves: exactly one of each, whatever happened.
+async fn assert_no_duplicates(site: &Site, certificates: usize) {
+    let state = snapshot(&site.sdk).await;
+    let count = |v: &Value| v.as_array().map_or(0, Vec::len);
+    assert_eq!(count(&state["iam"]), certificates, "{state:#}");
+    assert_eq!(count(&state["cloudfront"]["distributions"]), 1, "{state:#}");
+    assert_eq!(count(&state["cloudfront"]["origin_access_controls"]), 1, "{state:#}");
+    assert_eq!(count(&state["cloudfront"]["response_headers_policies"]), 1, "{state:#}");
+    assert_eq!(count(&state["route53"]["health_checks"]), 1, "{state:#}");
+    assert_eq!(count(&state["s3"]), 1, "{state:#}");
+}
+
+#[tokio::test]
+async fn the_plan_writes_nothing_and_apply_makes_exactly_its_changes() {
+    let site = Site::new().await;
+    site.clear_log();
+    let plan = site.run(&["plan", "workflow.toml"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
+    let plan = plan.json();
+    let planned: Vec<Value> = plan["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .flat_map(|s| s["changes"].as_array().cloned().unwrap_or_default())
+        .collect();
+    // Later steps ran against placeholders: the failover pair points at the distribution the
+    // plan would create.
+    let failover = plan["steps"][4].clone();
+    assert_eq!(failover["status"], "would-change", "{plan:#}");
+    let records = failover["changes"][1]["diff"].to_string();
+    assert!(
+        records.contains("(known after apply: distribution domain name)"),
+        "{records}"
+    );
+    assert!(
+        records.contains("203.0.113.10"),
+        "the plain records it replaces: {records}"
+    );
+
+    let applied = site.apply();
+    let run_id = applied["run"].as_str().expect("run id");
+    let shown = site.run(&["runs", "show", run_id]);
+    assert_eq!(shown.code, 0, "{shown:?}");
+    let made: Vec<Value> = shown.json()["changes"].as_array().cloned().expect("changes");
+    assert_eq!(planned.len(), made.len(), "plan: {planned:#?}\nmade: {made:#?}");
+    for (p, m) in planned.iter().zip(&made) {
+        assert_eq!(p["step"], m["step"]);
+        assert!(
+            matches_plan(&p["change"], &m["change"]),
+            "planned {:#}\nmade {:#}",
+            p["change"],
+            m["change"]
+        );
+        assert_eq!(m["outcome"]["state"], "applied", "{m:#}");
+    }
+    let kinds: Vec<&str> = made.iter().filter_map(|m| m["change"]["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "upload-server-certificate",
+            "create-bucket",
+            "put-object",
+            "create-origin-access-control",
+            "create-response-headers-policy",
+            "create-distribution",
+            "put-bucket-policy",
+            "create-health-check",
+            "change-record-sets"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_saved_plan_is_refused_once_the_record_sets_changed() {
+    let site = Site::new().await;
+    let plan = site.run(&["plan", "workflow.toml", "--out", "plan.json"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    // Someone changes a record the plan would replace.
+    use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType};
+    let r53 = aws_sdk_route53::Client::new(&site.sdk);
+    let record = ResourceRecordSet::builder()
+        .name("www.example.com.")
+        .r#type(RrType::A)
+        .ttl(120)
+        .resource_records(ResourceRecord::builder().value("203.0.113.10").build().expect("value"))
+        .build()
+        .expect("record");
+    let change = Change::builder()
+        .action(ChangeAction::Upsert)
+        .resource_record_set(record)
+        .build()
+        .expect("change");
+    r53.change_resource_record_sets()
+        .hosted_zone_id(&site.zone_id)
+        .change_batch(ChangeBatch::builder().changes(change).build().expect("batch"))
+        .send()
+        .await
+        .expect("upsert");
+    let before = snapshot(&site.sdk).await;
+    site.clear_log();
+    let stale = site.run(&["apply", "workflow.toml", "--plan", "plan.json"]);
+    assert_eq!(stale.code, 1, "{stale:?}");
+    assert!(stale.stdout.contains("the plan is stale"), "{stale:?}");
+    assert!(
+        stale.stdout.contains("www.example.com. A.ttl"),
+        "names the field: {stale:?}"
+    );
+    assert_eq!(
+        site.emulator.writes(),
+        Vec::<Value>::new(),
+        "a stale plan changes nothing"
+    );
+    assert_eq!(snapshot(&site.sdk).await, before);
+
+    // A new plan applies, and the records keep the new TTL.
+    let plan = site.run(&["plan", "workflow.toml", "--out", "plan.json"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    let applied = site.run(&["apply", "workflow.toml", "--plan", "plan.json"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    let records = outputs(&applied.json(), "failover")["records"].to_string();
+    assert!(records.contains(r#""ttl":120"#), "{records}");
+}
+
+#[tokio::test]
+async fn a_saved_plan_applies_and_is_refused_once_the_distribution_changed() {
+    let site = Site::new().await;
+    let plan = site.run(&["plan", "workflow.toml", "--out", "plan.json"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    let applied = site.run(&["apply", "workflow.toml", "--plan", "plan.json"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    let id = outputs(&applied.json(), "maintenance")["distribution_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    // A renewal, planned: attach-cert reads the certificate the plan would upload.
+    site.new_certificate(200);
+    let plan = site.run(&["plan", "workflow.toml", "--out", "renewal.json"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    let attach = &plan.json()["steps"][3];
+    assert_eq!(attach["status"], "would-change", "{attach:#}");
+    assert_eq!(
+        attach["changes"][0]["diff"][0]["after"], "(known after apply: IAM server certificate id)",
+        "{attach:#}"
+    );
+    // Someone else changes the distribution: its ETag moves on.
+    let cf = aws_sdk_cloudfront::Client::new(&site.sdk);
+    let current = cf.get_distribution_config().id(&id).send().await.expect("config");
+    let mut config = current.distribution_config.expect("config");
+    config.comment = "changed by hand".into();
+    cf.update_distribution()
+        .id(&id)
+        .if_match(current.e_tag.expect("etag"))
+        .distribution_config(config)
+        .send()
+        .await
+        .expect("update");
+    let before = snapshot(&site.sdk).await;
+    site.clear_log();
+    let stale = site.run(&["apply", "workflow.toml", "--plan", "renewal.json"]);
+    assert_eq!(stale.code, 1, "{stale:?}");
+    assert!(stale.stdout.contains("the plan is stale"), "{stale:?}");
+    assert_eq!(
+        site.emulator.writes(),
+        Vec::<Value>::new(),
+        "a stale plan changes nothing"
+    );
+    assert_eq!(snapshot(&site.sdk).await, before);
+
+    // A fresh plan applies.
+    let plan = site.run(&["plan", "workflow.toml", "--out", "renewal.json"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    let applied = site.run(&["apply", "workflow.toml", "--plan", "renewal.json"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    assert_eq!(outputs(&applied.json(), "attach")["changed"], true);
+}
+
+#[tokio::test]
+async fn rollback_leaves_aws_exactly_as_before_the_run() {
+    let site = Site::new().await;
+    let before = snapshot(&site.sdk).await;
+    let applied = site.apply();
+    let run_id = applied["run"].as_str().expect("run id").to_owned();
+    assert_ne!(snapshot(&site.sdk).await, before);
+
+    site.clear_log();
+    let plan = site.run(&["rollback", &run_id, "--plan"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert_eq!(
+        site.emulator.writes(),
+        Vec::<Value>::new(),
+        "a rollback plan writes nothing"
+    );
+    let items = plan.json()["items"].as_array().cloned().expect("items");
+    assert_eq!(items.len(), 9, "{items:#?}");
+    assert!(items.iter().all(|i| i["result"] == "would-undo"), "{items:#?}");
+
+    let rolled = site.run(&["rollback", &run_id]);
+    assert_eq!(rolled.code, 0, "{rolled:?}");
+    assert_eq!(rolled.json()["complete"], true, "{rolled:?}");
+    assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
+    let runs = site.runs();
+    assert_eq!(runs[0]["status"], "rolled-back", "{runs:#?}");
+
+    // Twice is harmless.
+    site.clear_log();
+    let again = site.run(&["rollback", &run_id]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again.json()["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["result"] == "already-undone"),
+        "{again:?}"
+    );
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new());
+}
+
+#[tokio::test]
+async fn the_journal_holds_no_secret() {
+    let site = Site::new().await;
+    site.apply();
+    let key = std::fs::read_to_string(site.path().join("certs/site.key")).expect("key");
+    let body: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
+    for entry in std::fs::read_dir(site.path().join(".switchyard/runs")).expect("runs dir") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("journal");
+        assert!(!text.contains("PRIVATE KEY"), "{text}");
+        assert!(!text.contains(&body[..40]), "{text}");
+        assert!(!text.contains("testing-secret-key"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_failed_step_stops_the_run_and_rollback_on_failure_undoes_it() {
+    let site = Site::new().await;
+    let before = snapshot(&site.sdk).await;
+    // Route 53 cannot check a private address: the failover step refuses it, after the upload
+    // and the maintenance site were made.
+    site.edit(r#"origin = "203.0.113.10""#, r#"origin = "10.0.0.10""#);
+    let run = site.run(&["apply", "workflow.toml", "--rollback-on-failure"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let report = run.json();
+    assert_eq!(report["rollback"]["complete"], true, "{report:#}");
+    assert_eq!(snapshot(&site.sdk).await, before, "{report:#}");
+}
+
+/// The changes of run `id` of kind `kind`.
+fn journaled(site: &Site, id: &Value, kind: &str) -> Vec<Value> {
+    let shown = site.run(&["runs", "show", id.as_str().expect("id")]);
+    assert_eq!(shown.code, 0, "{shown:?}");
+    let changes = shown.json()["changes"].as_array().cloned().expect("changes");
+    changes.into_iter().filter(|c| c["change"]["kind"] == kind).collect()
+}
+
+/// Kills `apply` while AWS holds a request of `action` (made by a change of `kind`), resumes,
+/// checks nothing is duplicated and the in-flight change is accounted for as `outcomes` says,
+/// then rolls back to the state before.
+async fn killed_then_resumed(action: &str, after: bool, kind: &str, outcomes: &[&str]) {
+    let site = Site::new().await;
+    let before = snapshot(&site.sdk).await;
+    site.apply_killed_at(action, after);
+    let runs = site.runs();
+    assert_eq!(runs.len(), 1, "{runs:#?}");
+    assert_eq!(runs[0]["status"], "interrupted", "{runs:#?}");
+
+    let resumed = site.apply();
+    assert_eq!(resumed["resumed"], true, "{resumed:#}");
+    assert_eq!(resumed["run"], runs[0]["id"], "the same run goes on");
+    assert_no_duplicates(&site, 1).await;
+    let made: Vec<Value> = journaled(&site, &runs[0]["id"], kind)
+        .into_iter()
+        .map(|c| c["outcome"]["state"].clone())
+        .collect();
+    assert_eq!(made, outcomes, "{kind}");
+    site.clear_log();
+    let again = site.apply();
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "converged: {again:#}");
+
+    let rolled = site.run(&["rollback", runs[0]["id"].as_str().expect("id")]);
+    assert_eq!(rolled.code, 0, "{rolled:?}");
+    assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
+}
+
+#[tokio::test]
+async fn killed_after_the_upload_resumes_and_rolls_back() {
+    // The bucket was never created: the journal says so, and the resumed run creates it.
+    killed_then_resumed("CreateBucket", false, "create-bucket", &["not-applied", "applied"]).await;
+}
+
+#[tokio::test]
+async fn killed_while_the_distribution_is_created_resumes_without_a_second_one() {
+    // AWS made it, the answer was lost: resume finds it by its caller reference.
+    killed_then_resumed("CreateDistribution", true, "create-distribution", &["applied"]).await;
+}
+
+#[tokio::test]
+async fn killed_mid_failover_resumes_and_rolls_back() {
+    // AWS made the change, the answer was lost: in doubt, and rollback restores the records.
+    killed_then_resumed("ChangeResourceRecordSets", true, "change-record-sets", &["in-doubt"]).await;
+}
+
+#[tokio::test]
+async fn killed_mid_attach_resumes_and_rolls_back_to_the_previous_certificate() {
+    let site = Site::new().await;
+    site.apply();
+    let before = snapshot(&site.sdk).await;
+    site.new_certificate(200);
+    site.apply_killed_at("UpdateDistribution", true);
+    let runs = site.runs();
+    assert_eq!(runs[1]["status"], "interrupted", "{runs:#?}");
+    let resumed = site.apply();
+    assert_eq!(resumed["resumed"], true, "{resumed:#}");
+    assert_no_duplicates(&site, 2).await;
+    let set = journaled(&site, &runs[1]["id"], "set-viewer-certificate");
+    assert_eq!(set.len(), 1, "killed in attach-cert's write: {set:#?}");
+    let rolled = site.run(&["rollback", runs[1]["id"].as_str().expect("id")]);
+    assert_eq!(rolled.code, 0, "{rolled:?}");
+    assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
+}
