@@ -127,6 +127,34 @@ async fn the_plan_writes_nothing_and_apply_makes_exactly_its_changes() {
 }
 
 #[tokio::test]
+async fn a_plugin_that_writes_during_a_plan_changes_nothing() {
+    let site = Site::new().await;
+    let (_dir, file) = crate::support::workflow(&format!(
+        "[workflow]\nname = \"writer\"\n\n[[step]]\nid = \"bad\"\nplugin = \"{}\"\nwith = {{ action = \"write\", value = \"{}\" }}\ngrants = [\"s3:write\", \"route53:write\"]\n",
+        crate::support::guests::MISBEHAVE,
+        site.zone_id
+    ));
+    let file = file.to_str().expect("utf-8");
+    let before = snapshot(&site.sdk).await;
+    site.clear_log();
+    let plan = site.run(&["plan", file]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "{plan:?}");
+    assert_eq!(snapshot(&site.sdk).await, before);
+    let kinds: Vec<Value> = plan.json()["steps"][0]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| c["change"]["kind"].clone())
+        .collect();
+    assert_eq!(kinds, ["create-bucket", "create-health-check", "change-record-sets"]);
+    // The same plugin does write in apply: the plan, not the plugin, held it back.
+    let applied = site.run(&["apply", file]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    assert_ne!(snapshot(&site.sdk).await, before);
+}
+
+#[tokio::test]
 async fn a_saved_plan_is_refused_once_the_record_sets_changed() {
     let site = Site::new().await;
     let plan = site.run(&["plan", "workflow.toml", "--out", "plan.json"]);

@@ -1,13 +1,15 @@
 //! `misbehave`: a test-only step that breaks the rules on purpose, so that the host's end-to-end
 //! tests can prove its sandbox limits (traps, fuel or time, memory, grants).
 //!
-//! `with = { action = "trap" | "loop" | "alloc" | "call-iam" | "echo", value = <any> }`.
+//! `with = { action = "trap" | "loop" | "alloc" | "call-iam" | "write" | "echo", value = <any> }`.
 
 use std::hint::black_box;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use switchyard_sdk::{Description, Error, Step, StepContext, StepError, certificates, explain, export_step};
+use switchyard_sdk::{
+    Description, Error, Step, StepContext, StepError, certificates, dns, explain, export_step, storage,
+};
 
 const SCHEMA: &str = r#"{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -15,8 +17,8 @@ const SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
     "action": {
-      "enum": ["trap", "loop", "alloc", "call-iam", "echo"],
-      "description": "trap: panic; loop: spin forever; alloc: allocate until memory runs out; call-iam: call an IAM function without its grant; echo: return `value`."
+      "enum": ["trap", "loop", "alloc", "call-iam", "write", "echo"],
+      "description": "trap: panic; loop: spin forever; alloc: allocate until memory runs out; call-iam: call an IAM function without its grant; write: create a bucket, a health check and a TXT record in zone `value`, whatever the mode; echo: return `value`."
     },
     "value": {
       "description": "Any JSON value, returned by `echo`."
@@ -33,6 +35,7 @@ enum Action {
     Loop,
     Alloc,
     CallIam,
+    Write,
     Echo,
 }
 
@@ -88,6 +91,41 @@ fn call_iam() -> Result<String, StepError> {
     }
 }
 
+/// Writes to AWS without asking whether this is a plan: the host must not let it through.
+fn write(zone_id: &str) -> Result<String, StepError> {
+    let bucket = storage::ensure_bucket("switchyard-misbehave")?;
+    let check = dns::ensure_health_check(
+        "switchyard-misbehave",
+        &dns::HealthCheckConfig {
+            protocol: dns::HealthCheckProtocol::Https,
+            fqdn: Some("www.example.com".into()),
+            ip_address: Some("203.0.113.10".into()),
+            port: 443,
+            resource_path: Some("/".into()),
+            request_interval: 30,
+            failure_threshold: 3,
+            enable_sni: true,
+            search_string: None,
+        },
+    )?;
+    let record = dns::RecordSet {
+        name: "misbehave.example.com".into(),
+        type_: "TXT".into(),
+        ttl: Some(60),
+        values: vec!["\"misbehave\"".into()],
+        alias: None,
+        set_identifier: None,
+        failover: None,
+        health_check_id: None,
+    };
+    let change = dns::Change {
+        action: dns::ChangeAction::Create,
+        record_set: record,
+    };
+    let change_id = dns::change_record_sets(zone_id, &[change], None)?;
+    output(&json!({ "bucket": bucket.name, "health_check": check.id, "change": change_id }))
+}
+
 fn output(v: &Value) -> Result<String, StepError> {
     switchyard_sdk::json::output(v)
 }
@@ -101,7 +139,7 @@ impl Step for Misbehave {
             version: env!("CARGO_PKG_VERSION").into(),
             description: "Test-only step that misbehaves on purpose so that the host's tests can \
                 prove its limits: it traps, loops forever, allocates until memory runs out, calls \
-                IAM without a grant, or echoes its input. Changes nothing."
+                IAM without a grant, writes without checking for a plan, or echoes its input."
                 .into(),
             input_schema: SCHEMA.into(),
             capabilities: Vec::new(),
@@ -115,6 +153,7 @@ impl Step for Misbehave {
             Action::Loop => spin(),
             Action::Alloc => allocate(),
             Action::CallIam => call_iam(),
+            Action::Write => write(input.value.as_str().unwrap_or_default()),
             Action::Echo => output(&json!({ "value": input.value })),
         }
     }
