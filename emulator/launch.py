@@ -323,6 +323,8 @@ def patch_cloudfront_etag_if_match() -> None:
     current ETag fail with PreconditionFailed (HTTP 412); moto accepts any
     If-Match and never changes the ETag. (CreateDistribution already gets a
     fresh ETag; GetDistribution/GetDistributionConfig already return dist.etag.)
+    DeleteDistribution of a distribution that is still enabled fails with
+    DistributionNotDisabled (HTTP 409); moto deletes it.
 
     https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html
     https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteDistribution.html
@@ -358,6 +360,13 @@ def patch_cloudfront_etag_if_match() -> None:
     def delete_distribution(self, distribution_id, if_match):
         with _LOCK:
             _precondition(self, distribution_id, if_match)
+            dist = self.distributions.get(distribution_id)
+            enabled = getattr(getattr(dist, "distribution_config", None), "Enabled", False)
+            if dist is not None and str(enabled).lower() == "true":
+                raise _cloudfront_error(
+                    "DistributionNotDisabled",
+                    "The distribution you are trying to delete has not been disabled.",
+                )
             return orig_delete(self, distribution_id, if_match)
 
     _replace(CloudFrontBackend, "update_distribution", orig_update, update_distribution)

@@ -183,6 +183,34 @@ async fn cloudfront_changes_the_etag_on_update_and_refuses_a_stale_if_match() {
 }
 
 #[tokio::test]
+async fn cloudfront_deletes_only_a_disabled_distribution() {
+    let emulator = Emulator::start();
+    let cf = aws_sdk_cloudfront::Client::new(&emulator.sdk().await);
+    let (id, etag) = create_distribution(&cf, "ref-1", &[], default_certificate()).await;
+    assert_eq!(
+        code(cf.delete_distribution().id(&id).if_match(&etag).send().await),
+        "DistributionNotDisabled"
+    );
+    let current = cf.get_distribution_config().id(&id).send().await.expect("get config");
+    let mut config = current.distribution_config.expect("config");
+    config.enabled = false;
+    let disabled = cf
+        .update_distribution()
+        .id(&id)
+        .if_match(current.e_tag.expect("etag"))
+        .distribution_config(config)
+        .send()
+        .await
+        .expect("disable");
+    cf.delete_distribution()
+        .id(&id)
+        .if_match(disabled.e_tag.expect("etag"))
+        .send()
+        .await
+        .expect("a disabled distribution is deleted");
+}
+
+#[tokio::test]
 async fn cloudfront_rejects_an_unknown_iam_certificate() {
     let emulator = Emulator::start();
     let cf = aws_sdk_cloudfront::Client::new(&emulator.sdk().await);
