@@ -231,17 +231,6 @@ async fn a_second_apply_writes_nothing() {
 }
 
 #[tokio::test]
-async fn a_plan_writes_nothing() {
-    let site = Site::new().await;
-    site.clear_log();
-    let run = site.switchyard("plan");
-    assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(site.emulator.writes(), Vec::<Value>::new());
-    let report = run.json();
-    assert_eq!(report["steps"][1]["status"], "would-change", "{report}");
-}
-
-#[tokio::test]
 async fn renewal_uploads_under_a_new_name_attaches_it_and_keeps_the_old_one() {
     let site = Site::new().await;
     let first = site.apply();

@@ -54,7 +54,7 @@ fn list(runs: &[Run], dir: &std::path::Path) -> String {
             "{:<24} {:<19} {:<21} {:>7}  {}",
             run.id,
             run.status.name(),
-            run.started,
+            format!("{}Z", run.started.get(..19).unwrap_or(&run.started)),
             run.changes.len(),
             run.workflow
         );

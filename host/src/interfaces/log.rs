@@ -1,4 +1,5 @@
-//! `switchyard:step/log`: a plugin's log lines and progress, tagged with its step id.
+//! `switchyard:step/log`: a plugin's log lines and progress, tagged with its step id (and
+//! `(plan)` in a plan).
 
 use crate::bindings::log::{Host, Level};
 use crate::state::StepState;
@@ -15,7 +16,14 @@ impl Host for StepState {
             Level::Warn => tracing::Level::WARN,
             Level::Error => tracing::Level::ERROR,
         };
-        self.reporter.log(&self.step_id, level, truncate(&message));
+        // In a plan the host answers writes without sending them: a plugin's "uploaded …" did
+        // not happen, so say whose plan it is.
+        match self.gate.plan() {
+            Some(_) => self
+                .reporter
+                .log(&format!("{} (plan)", self.step_id), level, truncate(&message)),
+            None => self.reporter.log(&self.step_id, level, truncate(&message)),
+        }
         Ok(())
     }
 
