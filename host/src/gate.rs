@@ -12,6 +12,7 @@ use std::sync::{Mutex, PoisonError};
 
 use crate::aws::Aws;
 use crate::bindings::certificates::ServerCertificateDetail;
+use crate::bindings::distributions::Distribution;
 use crate::error::HostError;
 use crate::journal::{Action, Change, Event, FieldDiff, Journal};
 
@@ -243,6 +244,7 @@ pub struct PlanLog(Arc<Mutex<Planned>>);
 struct Planned {
     changes: Vec<PlannedChange>,
     server_certificates: Vec<ServerCertificateDetail>,
+    distributions: Vec<Distribution>,
     changed_distributions: Vec<String>,
 }
 
@@ -269,6 +271,16 @@ impl PlanLog {
             .iter()
             .find(|c| c.meta.name == name)
             .cloned()
+    }
+
+    /// Remembers a distribution the plan would create, for later steps to read.
+    pub(crate) fn add_distribution(&self, distribution: Distribution) {
+        self.lock().distributions.push(distribution);
+    }
+
+    /// The distribution with (placeholder) id `id` the plan would create, if any.
+    pub(crate) fn distribution(&self, id: &str) -> Option<Distribution> {
+        self.lock().distributions.iter().find(|d| d.id == id).cloned()
     }
 
     /// The ETag a planned change to distribution `id` is made against: `etag` as read, unless

@@ -79,8 +79,10 @@ async fn the_plan_writes_nothing_and_apply_makes_exactly_its_changes() {
         .iter()
         .flat_map(|s| s["changes"].as_array().cloned().unwrap_or_default())
         .collect();
-    // Later steps ran against placeholders: the failover pair points at the distribution the
-    // plan would create.
+    // Later steps ran against placeholders: attach-cert finds the planned distribution has the
+    // planned certificate, and the failover pair points at the distribution the plan would
+    // create.
+    assert_eq!(plan["steps"][3]["status"], "succeeded", "{plan:#}");
     let failover = plan["steps"][4].clone();
     assert_eq!(failover["status"], "would-change", "{plan:#}");
     let records = failover["changes"][1]["diff"].to_string();

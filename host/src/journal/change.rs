@@ -113,6 +113,8 @@ pub enum Change {
         caller_reference: String,
         /// Its alternate domain names.
         aliases: Vec<String>,
+        /// Its managed settings.
+        spec: Box<DistributionSpec>,
     },
     /// A distribution's managed configuration is changed.
     UpdateDistribution {
@@ -291,6 +293,7 @@ impl Change {
                 after: Value::String(md5.clone()),
             }],
             Self::CreateHealthCheck { config, .. } => diff_values("", &Value::Null, &json(config)),
+            Self::CreateDistribution { spec, .. } => diff_values("", &Value::Null, &json(spec)),
             _ => Vec::new(),
         }
     }

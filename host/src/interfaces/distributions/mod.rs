@@ -25,6 +25,9 @@ const MAX_POLL: Duration = Duration::from_secs(20);
 
 impl Host for StepState {
     async fn get_distribution(&mut self, id: String) -> Result<Distribution, HostError> {
+        if let Some(planned) = self.gate.plan().and_then(|p| p.distribution(&id)) {
+            return Ok(planned);
+        }
         let call = Call::new(Capability::CloudfrontRead, "get distribution").on(&id);
         self.gate.call(call, async |aws| get(aws, &id).await).await
     }
@@ -108,8 +111,9 @@ impl Host for StepState {
         let change = Change::CreateDistribution {
             caller_reference: spec.caller_reference.clone(),
             aliases: spec.aliases.clone(),
+            spec: Box::new(spec.clone()),
         };
-        let planned = || Distribution {
+        let planned = Distribution {
             id: placeholder("distribution id"),
             arn: placeholder("distribution ARN"),
             domain_name: placeholder("distribution domain name"),
@@ -120,22 +124,30 @@ impl Host for StepState {
             viewer_certificate: spec.viewer_certificate.clone(),
             etag: placeholder("ETag"),
         };
+        if let Some(plan) = self.gate.plan() {
+            plan.add_distribution(planned.clone());
+        }
         self.gate
-            .write(call, change, planned, async |aws| {
-                let out = aws
-                    .cloudfront
-                    .create_distribution()
-                    .distribution_config(config)
-                    .send()
-                    .await
-                    .map_err(|e| HostError::from_sdk("cloudfront", e))?;
-                let d = out.distribution.ok_or_else(|| {
-                    HostError::Internal("cloudfront CreateDistribution answered without a distribution".into())
-                })?;
-                let d = distribution_of(d, out.e_tag.unwrap_or_default())?;
-                let id = d.id.clone();
-                Ok((d, Some(id)))
-            })
+            .write(
+                call,
+                change,
+                || planned,
+                async |aws| {
+                    let out = aws
+                        .cloudfront
+                        .create_distribution()
+                        .distribution_config(config)
+                        .send()
+                        .await
+                        .map_err(|e| HostError::from_sdk("cloudfront", e))?;
+                    let d = out.distribution.ok_or_else(|| {
+                        HostError::Internal("cloudfront CreateDistribution answered without a distribution".into())
+                    })?;
+                    let d = distribution_of(d, out.e_tag.unwrap_or_default())?;
+                    let id = d.id.clone();
+                    Ok((d, Some(id)))
+                },
+            )
             .await
     }
 
@@ -233,6 +245,13 @@ impl Host for StepState {
     }
 
     async fn wait_until_deployed(&mut self, id: String, timeout_seconds: u32) -> Result<Distribution, HostError> {
+        // A distribution the plan would create is deployed once apply has waited for it.
+        if let Some(planned) = self.gate.plan().and_then(|p| p.distribution(&id)) {
+            return Ok(Distribution {
+                status: "Deployed".into(),
+                ..planned
+            });
+        }
         let call = Call::new(Capability::CloudfrontRead, "wait for distribution to deploy").on(&id);
         let (reporter, step) = (self.reporter.clone(), self.step_id.clone());
         let result = self
