@@ -13,6 +13,7 @@ pub mod error;
 pub mod gate;
 mod interfaces;
 pub mod journal;
+pub mod plan;
 pub mod plugins;
 pub mod report;
 pub mod rollback;

@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use crate::aws::Aws;
 use crate::bindings::types::{Description, StepContext};
-use crate::gate::{Capability, Gate, Grants, Mode, PlannedChange, Record};
+use crate::gate::{Capability, Gate, Grants, Mode, Record};
 use crate::journal::Event;
+use crate::plan::PlannedChange;
 use crate::plugins::SourceError;
 use crate::report::Reporter;
 use crate::runtime::{Limits, Plugin, Runtime, RuntimeError, StepFailure, StepRun};

@@ -9,7 +9,8 @@ use wasmtime::{Cache, CacheConfig, Config, Engine, Store, UpdateDeadline};
 
 use crate::bindings::StepPre;
 use crate::bindings::types::{Description, StepContext, StepError};
-use crate::gate::{Gate, NotInPlan, PlanStop};
+use crate::gate::Gate;
+use crate::plan::{NotInPlan, PlanStop};
 use crate::plugins::PluginBytes;
 use crate::report::Reporter;
 use crate::state::{LimitExceeded, StepState};

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use switchyard::gate::matches_plan;
+use switchyard::plan::matches_plan;
 
 use crate::support::site::{Site, outputs};
 use crate::support::snapshot::snapshot;

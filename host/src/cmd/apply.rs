@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
-use switchyard::gate::{Expected, Mode, Record};
+use switchyard::gate::{Mode, Record};
 use switchyard::journal::{self, Event, Journal, Run, RunStatus};
+use switchyard::plan::Expected;
 use switchyard::rollback::{self, RollbackReport};
 use switchyard::runner::RunReport;
 
@@ -165,7 +166,7 @@ async fn check_plan(ready: &Ready, path: &Path) -> anyhow::Result<Expected> {
 struct Stale(String);
 
 /// What differs between a saved plan's changes and a plan made now, if anything.
-fn stale(saved: &[switchyard::gate::PlannedChange], now: &[switchyard::gate::PlannedChange]) -> Option<String> {
+fn stale(saved: &[switchyard::plan::PlannedChange], now: &[switchyard::plan::PlannedChange]) -> Option<String> {
     for (i, (s, n)) in saved.iter().zip(now).enumerate() {
         if s != n {
             let field = n

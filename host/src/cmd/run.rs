@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use switchyard::aws::Aws;
-use switchyard::gate::{Mode, PlanLog, PlannedChange, Record};
+use switchyard::gate::{Mode, Record};
 use switchyard::journal::{Action, FieldDiff};
+use switchyard::plan::{PlanLog, PlannedChange};
 use switchyard::runner::{PreparedStep, RunReport, Runner, Status};
 use switchyard::workflow::Workflow;
 

@@ -12,8 +12,9 @@ use crate::bindings::certificates::{
 };
 use crate::certs::{Bundle, fingerprint, parse_facts};
 use crate::error::HostError;
-use crate::gate::{Call, Capability, placeholder};
+use crate::gate::{Call, Capability};
 use crate::journal::Change;
+use crate::plan::placeholder;
 use crate::state::StepState;
 use crate::workflow::normalise;
 

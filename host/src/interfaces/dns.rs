@@ -15,8 +15,9 @@ use crate::bindings::dns::{
     Host, HostedZone, RecordSet,
 };
 use crate::error::HostError;
-use crate::gate::{Call, Capability, placeholder};
+use crate::gate::{Call, Capability};
 use crate::journal::{Change as JournalChange, record_key};
+use crate::plan::placeholder;
 use crate::state::StepState;
 
 /// How long a change may take to become `INSYNC`.

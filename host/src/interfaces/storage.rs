@@ -7,8 +7,9 @@ use md5::{Digest, Md5};
 use crate::aws::Aws;
 use crate::bindings::storage::{Bucket, Host, ObjectInfo};
 use crate::error::HostError;
-use crate::gate::{Call, Capability, is_placeholder};
+use crate::gate::{Call, Capability};
 use crate::journal::Change;
+use crate::plan::is_placeholder;
 use crate::state::StepState;
 use crate::workflow::normalise;
 

@@ -8,8 +8,9 @@ use aws_sdk_cloudfront::types::{
 
 use crate::aws::Aws;
 use crate::error::HostError;
-use crate::gate::{Call, Gate, placeholder};
+use crate::gate::{Call, Gate};
 use crate::journal::Change;
+use crate::plan::placeholder;
 
 /// Ensures the custom response headers policy named after `reference` adds exactly `headers`,
 /// and returns its id; none when there are no headers. Its writes pass `gate` as `call`.

@@ -16,8 +16,9 @@ use crate::bindings::distributions::{
     CertificateSource, Distribution, DistributionSpec, Host, SslSupportMethod, ViewerCertificate,
 };
 use crate::error::HostError;
-use crate::gate::{Call, Capability, is_placeholder, placeholder};
+use crate::gate::{Call, Capability};
 use crate::journal::Change;
+use crate::plan::{is_placeholder, placeholder};
 use crate::state::StepState;
 
 /// The longest pause between two reads while waiting for a deployment.
