@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::aws::Aws;
 use crate::bindings::dns::{Change as DnsChange, ChangeAction, RecordSet};
 use crate::error::HostError;
-use crate::interfaces::certificates::{describe_certificate, get_server_certificate};
+use crate::interfaces::certificates::{describe_certificate, get_server_certificate, list_acm_arns};
 use crate::interfaces::distributions::{self, headers, spec};
 use crate::interfaces::dns;
 use crate::interfaces::storage;
@@ -202,14 +202,7 @@ async fn find_created(aws: &Aws, change: &Change, known: Option<&str>) -> Result
 }
 
 async fn find_acm_by_serial(aws: &Aws, serial: &str) -> Result<Option<String>, HostError> {
-    let listed = aws
-        .acm
-        .list_certificates()
-        .send()
-        .await
-        .map_err(|e| HostError::from_sdk("acm", e))?;
-    for summary in listed.certificate_summary_list.unwrap_or_default() {
-        let Some(arn) = summary.certificate_arn else { continue };
+    for arn in list_acm_arns(aws).await? {
         if describe_certificate(aws, &arn).await?.serial.as_deref() == Some(serial) {
             return Ok(Some(arn));
         }

@@ -404,3 +404,40 @@ async fn killed_mid_attach_resumes_and_rolls_back_to_the_previous_certificate() 
     assert_eq!(rolled.code, 0, "{rolled:?}");
     assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
 }
+
+#[tokio::test]
+async fn an_acm_import_killed_in_flight_is_found_again_and_rolled_back() {
+    let site = Site::new().await;
+    site.edit("store = \"iam\", path = \"/cloudfront/\"", "store = \"acm\"");
+    site.edit(
+        "\"iam:read\", \"iam:write:/cloudfront/\"",
+        "\"acm:read\", \"acm:write\"",
+    );
+    // Only the first two steps: the certificate's trip into ACM.
+    let text = std::fs::read_to_string(site.file()).expect("read");
+    let cut = text.find("[[step]]\nid = \"maintenance\"").expect("maintenance step");
+    std::fs::write(site.file(), &text[..cut]).expect("write");
+    let before = snapshot(&site.sdk).await;
+
+    // ACM imports it; the answer, with its ARN, is lost.
+    site.apply_killed_at("ImportCertificate", true);
+    let runs = site.runs();
+    let resumed = site.apply();
+    assert_eq!(resumed["resumed"], true, "{resumed:#}");
+    let state = snapshot(&site.sdk).await;
+    assert_eq!(
+        state["acm"].as_array().map(Vec::len),
+        Some(1),
+        "no second import: {state:#}"
+    );
+    let imports = journaled(&site, &runs[0]["id"], "import-certificate");
+    assert_eq!(imports.len(), 1, "{imports:#?}");
+    assert_eq!(
+        imports[0]["created"], state["acm"][0],
+        "found by its serial: {imports:#?}"
+    );
+
+    let rolled = site.run(&["rollback", runs[0]["id"].as_str().expect("id")]);
+    assert_eq!(rolled.code, 0, "{rolled:?}");
+    assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
+}

@@ -283,28 +283,8 @@ impl Host for StepState {
         let call = Call::new(Capability::AcmRead, "list ACM certificates");
         self.gate
             .call(call, async |aws| {
-                // ACM lists only RSA 2048 and P-256 certificates unless asked for every key type.
-                let filters = Filters::builder()
-                    .set_key_types(Some(
-                        AcmKeyAlgorithm::values()
-                            .iter()
-                            .map(|v| AcmKeyAlgorithm::from(*v))
-                            .collect(),
-                    ))
-                    .build();
-                let mut pages = aws.acm.list_certificates().includes(filters).into_paginator().send();
-                let mut arns = Vec::new();
-                while let Some(page) = pages.next().await {
-                    let page = page.map_err(|e| HostError::from_sdk("acm", e))?;
-                    arns.extend(
-                        page.certificate_summary_list
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter_map(|s| s.certificate_arn),
-                    );
-                }
-                let mut all = Vec::with_capacity(arns.len());
-                for arn in arns {
+                let mut all = Vec::new();
+                for arn in list_acm_arns(aws).await? {
                     all.push(describe_certificate(aws, &arn).await?);
                 }
                 Ok(all)
@@ -345,6 +325,31 @@ impl Host for StepState {
             )
             .await
     }
+}
+
+/// The ARNs of every ACM certificate in the region, of every key type (ACM lists only RSA 2048
+/// and P-256 ones unless asked for all).
+pub(crate) async fn list_acm_arns(aws: &Aws) -> Result<Vec<String>, HostError> {
+    let filters = Filters::builder()
+        .set_key_types(Some(
+            AcmKeyAlgorithm::values()
+                .iter()
+                .map(|v| AcmKeyAlgorithm::from(*v))
+                .collect(),
+        ))
+        .build();
+    let mut pages = aws.acm.list_certificates().includes(filters).into_paginator().send();
+    let mut arns = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| HostError::from_sdk("acm", e))?;
+        arns.extend(
+            page.certificate_summary_list
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|s| s.certificate_arn),
+        );
+    }
+    Ok(arns)
 }
 
 pub(crate) async fn get_server_certificate(aws: &Aws, name: &str) -> Result<ServerCertificateDetail, HostError> {
