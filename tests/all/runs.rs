@@ -400,6 +400,10 @@ async fn killed_mid_attach_resumes_and_rolls_back_to_the_previous_certificate() 
     assert_no_duplicates(&site, 2).await;
     let set = journaled(&site, &runs[1]["id"], "set-viewer-certificate");
     assert_eq!(set.len(), 1, "killed in attach-cert's write: {set:#?}");
+    // The first run cannot be rolled back from under the second.
+    let older = site.run(&["rollback", runs[0]["id"].as_str().expect("id")]);
+    assert_eq!(older.code, 2, "{older:?}");
+    assert!(older.stdout.contains(runs[1]["id"].as_str().expect("id")), "{older:?}");
     let rolled = site.run(&["rollback", runs[1]["id"].as_str().expect("id")]);
     assert_eq!(rolled.code, 0, "{rolled:?}");
     assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");

@@ -18,6 +18,9 @@ pub struct Rollback {
     /// Only show what would be undone.
     #[arg(long)]
     pub plan: bool,
+    /// Roll back even though a later run of the same workflow changed things since.
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl Rollback {
@@ -28,6 +31,22 @@ impl Rollback {
             bail!(UsageError(format!(
                 "run {} is in progress in another switchyard process: wait for it to finish",
                 run.id
+            )));
+        }
+        // Undoing an older run under a newer one would pull resources from under it.
+        let later: Vec<String> = journal::list(&dir)?
+            .into_iter()
+            .filter(|r| r.file == run.file && r.id > run.id && !r.changes.is_empty())
+            .filter(|r| !matches!(r.status, RunStatus::RolledBack))
+            .map(|r| r.id)
+            .collect();
+        if !later.is_empty() && !self.force {
+            bail!(UsageError(format!(
+                "run {} of {} changed things after run {}: roll back {} first (newest first), or pass --force",
+                later.join(", "),
+                run.workflow,
+                run.id,
+                if later.len() == 1 { "it" } else { "them" }
             )));
         }
         let aws = global.aws(Some(&run.region)).await?;

@@ -45,13 +45,13 @@ fn list(runs: &[Run], dir: &std::path::Path) -> String {
         return format!("no runs in {}\n", dir.display());
     }
     let mut out = format!(
-        "{:<24} {:<19} {:<21} {:>7}  {}\n",
+        "{:<28} {:<19} {:<21} {:>7}  {}\n",
         "RUN", "STATUS", "STARTED", "CHANGES", "WORKFLOW"
     );
     for run in runs {
         let _ = writeln!(
             out,
-            "{:<24} {:<19} {:<21} {:>7}  {}",
+            "{:<28} {:<19} {:<21} {:>7}  {}",
             run.id,
             run.status.name(),
             format!("{}Z", run.started.get(..19).unwrap_or(&run.started)),

@@ -175,18 +175,20 @@ pub fn now() -> String {
     OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()
 }
 
-/// A new run id: the UTC time and a few random hex digits, so that ids sort by time.
+/// A new run id: the UTC time to the millisecond and a few random hex digits, so that ids
+/// sort by time.
 fn new_run_id() -> String {
     let t = OffsetDateTime::now_utc();
     let noise = (t.nanosecond() ^ std::process::id().rotate_left(16)) & 0xffff;
     format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z-{noise:04x}",
+        "{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z-{noise:04x}",
         t.year(),
         u8::from(t.month()),
         t.day(),
         t.hour(),
         t.minute(),
-        t.second()
+        t.second(),
+        t.millisecond()
     )
 }
 
