@@ -71,9 +71,15 @@ impl Host for StepState {
             .call(call, async |aws| find_health_check(aws, &caller_reference).await)
             .await?;
         // Route 53 answers a known caller reference with its health check when the settings are
-        // the same, and refuses it when they differ: send it then, for AWS's own error.
-        if let Some(existing) = existing.filter(|h| h.config == config) {
-            return Ok(existing);
+        // the same, and refuses it when they differ; either way it creates nothing.
+        if let Some(existing) = existing {
+            if existing.config == config {
+                return Ok(existing);
+            }
+            return Err(HostError::Conflict(format!(
+                "health check {} has caller reference `{caller_reference}` with other settings: Route 53 refuses to reuse a caller reference; use another one",
+                existing.id
+            )));
         }
         let change = JournalChange::CreateHealthCheck {
             caller_reference: caller_reference.clone(),
