@@ -445,3 +445,37 @@ async fn an_acm_import_killed_in_flight_is_found_again_and_rolled_back() {
     assert_eq!(rolled.code, 0, "{rolled:?}");
     assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
 }
+
+#[tokio::test]
+async fn a_change_that_cannot_be_undone_is_reported_not_skipped() {
+    let site = Site::new().await;
+    site.apply();
+    // A new maintenance page overwrites the old object: S3 keeps no earlier version here.
+    std::fs::write(site.path().join("maintenance.html"), "<h1>Back soon</h1>\n").expect("write page");
+    let second = site.apply();
+    let run_id = second["run"].as_str().expect("run id").to_owned();
+
+    let rolled = site.run(&["rollback", &run_id]);
+    assert_eq!(rolled.code, 1, "not everything could be undone: {rolled:?}");
+    let report = rolled.json();
+    assert_eq!(report["complete"], false, "{report:#}");
+    let items = report["items"].as_array().expect("items");
+    let put = items
+        .iter()
+        .find(|i| i["resource"].as_str().is_some_and(|r| r.starts_with("S3 object")))
+        .expect("the page");
+    assert_eq!(put["result"], "irreversible", "{report:#}");
+    assert!(
+        put["reason"].as_str().is_some_and(|r| r.contains("not kept")),
+        "{report:#}"
+    );
+    let runs = site.runs();
+    assert_eq!(runs[1]["status"], "partly-rolled-back", "{runs:#?}");
+    let shown = site.run(&["runs", "show", &run_id]);
+    assert_eq!(shown.json()["changes"][0]["undo"]["state"], "irreversible", "{shown:?}");
+
+    // Asked again, it says so again.
+    let again = site.run(&["rollback", &run_id]);
+    assert_eq!(again.code, 1, "{again:?}");
+    assert!(again.stdout.contains("irreversible"), "{again:?}");
+}
