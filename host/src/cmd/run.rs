@@ -51,13 +51,18 @@ impl Ready {
         })
     }
 
-    /// Runs the workflow in `mode`, recording writes in `record`.
+    /// Runs the workflow in `mode`, recording writes in `record`. A plan gets clients that
+    /// refuse every operation but reads.
     pub async fn run(&self, mode: Mode, record: Record) -> RunReport {
+        let aws = match mode {
+            Mode::Plan => Arc::new(self.aws.read_only()),
+            Mode::Apply => self.aws.clone(),
+        };
         self.runner
             .execute(
                 &self.workflow,
                 &self.steps,
-                Some(self.aws.clone()),
+                Some(aws),
                 self.account.clone(),
                 mode,
                 record,
