@@ -29,6 +29,11 @@ impl Site {
     /// Starts `apply`, waits until the emulator holds a request of `action` (handled first when
     /// `after`), and kills the process with SIGKILL there.
     fn apply_killed_at(&self, action: &str, after: bool) {
+        self.apply_killed_after(action, after, || {});
+    }
+
+    /// Like [`Site::apply_killed_at`], running `meanwhile` while the request is held.
+    fn apply_killed_after(&self, action: &str, after: bool, meanwhile: impl FnOnce()) {
         self.emulator.post(
             "/_switchyard/hooks/stall",
             &json!({ "action": action, "after": after }).to_string(),
@@ -47,6 +52,7 @@ impl Site {
             assert!(started.elapsed() < Duration::from_secs(60), "apply never sent {action}");
             std::thread::sleep(Duration::from_millis(20));
         }
+        meanwhile();
         child.kill().expect("kill -9");
         child.wait().expect("reap");
         self.emulator.post("/_switchyard/hooks/stall", r#"{"release": true}"#);
@@ -342,6 +348,26 @@ fn journaled(site: &Site, id: &Value, kind: &str) -> Vec<Value> {
 /// Kills `apply` while AWS holds a request of `action` (made by a change of `kind`), resumes,
 /// checks nothing is duplicated and the in-flight change is accounted for as `outcomes` says,
 /// then rolls back to the state before.
+#[tokio::test]
+async fn a_second_apply_is_refused_while_the_first_runs() {
+    let site = Site::new().await;
+    site.apply_killed_after("CreateDistribution", false, || {
+        let second = site.run(&["apply", "workflow.toml"]);
+        assert_eq!(second.code, 1, "{second:?}");
+        assert!(
+            second.stdout.contains("in progress in another switchyard process"),
+            "{second:?}"
+        );
+        let runs = site.runs();
+        assert_eq!(runs.len(), 1, "{runs:#?}");
+        assert_eq!(runs[0]["status"], "running", "{runs:#?}");
+        let rollback = site.run(&["rollback", runs[0]["id"].as_str().expect("id")]);
+        assert_eq!(rollback.code, 2, "{rollback:?}");
+    });
+    let resumed = site.apply();
+    assert_eq!(resumed["resumed"], true, "{resumed:#}");
+}
+
 async fn killed_then_resumed(action: &str, after: bool, kind: &str, outcomes: &[&str]) {
     let site = Site::new().await;
     let before = snapshot(&site.sdk).await;

@@ -50,6 +50,7 @@ impl Apply {
             None => None,
         };
         let dir = global.runs_dir(&ready.workflow.dir());
+        let _lock = journal::lock_workflow(&dir, &ready.file)?;
         let (journal, resumed) = open_run(&ready, &dir).await?;
         let report = ready.run(Mode::Apply, Record::Journal(journal.clone(), expected)).await;
         let rollback = if !report.ok && self.rollback_on_failure {

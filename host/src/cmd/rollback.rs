@@ -57,6 +57,11 @@ impl Rollback {
                 run.id, run.account, caller.account
             )));
         }
+        let _lock = if self.plan {
+            None
+        } else {
+            Some(journal::lock_workflow(&dir, &run.file)?)
+        };
         let journal = if self.plan { None } else { Some(Journal::open(&run)?) };
         let report = rollback::rollback(&aws, &run, journal.as_ref(), &global.reporter()).await?;
         global.print(&report, || human(&report))?;

@@ -554,6 +554,30 @@ impl Run {
     }
 }
 
+/// Held while a process applies or rolls back a workflow: one at a time per workflow file.
+#[derive(Debug)]
+pub struct WorkflowLock(#[allow(dead_code)] File);
+
+/// Takes the lock of workflow `file` in `dir` (`.lock-<hash of the file's path>`), or says who
+/// holds it. Released when dropped, or when the process ends however it ends.
+pub fn lock_workflow(dir: &Path, file: &Path) -> Result<WorkflowLock, JournalError> {
+    use sha2::{Digest, Sha256};
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let digest = hex::encode(Sha256::digest(file.as_os_str().as_encoded_bytes()));
+    let path = dir.join(format!(".lock-{}", &digest[..16]));
+    let handle = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    handle.try_lock().map_err(|_| JournalError::Busy {
+        path: path.clone(),
+        run: format!("of {}", file.display()),
+    })?;
+    Ok(WorkflowLock(handle))
+}
+
 /// The runs dir of a workflow file: `.switchyard/runs/` next to it.
 pub fn default_dir(workflow_dir: &Path) -> PathBuf {
     workflow_dir.join(".switchyard").join("runs")
