@@ -331,6 +331,11 @@ impl Gate {
         result
     }
 
+    /// Checks only that `call` is granted (for a read answered from the plan).
+    pub fn check_grant(&self, call: Call<'_>) -> Result<(), HostError> {
+        self.grants.check(call.capability, call.resource)
+    }
+
     /// Checks `call` without AWS (a local operation such as reading a certificate file).
     pub fn check(&mut self, call: Call<'_>) -> Result<(), HostError> {
         self.grants.check(call.capability, call.resource)?;

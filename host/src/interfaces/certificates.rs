@@ -152,10 +152,11 @@ impl Host for StepState {
 
     async fn get_server_certificate(&mut self, name: String) -> Result<ServerCertificateDetail, HostError> {
         check_iam_name(&name)?;
+        let call = Call::new(Capability::IamRead, "get server certificate").on(&name);
         if let Some(planned) = self.gate.plan().and_then(|p| p.server_certificate(&name)) {
+            self.gate.check_grant(call)?;
             return Ok(planned);
         }
-        let call = Call::new(Capability::IamRead, "get server certificate").on(&name);
         self.gate
             .call(call, async |aws| get_server_certificate(aws, &name).await)
             .await

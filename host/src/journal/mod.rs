@@ -556,7 +556,9 @@ impl Run {
 
 /// Held while a process applies or rolls back a workflow: one at a time per workflow file.
 #[derive(Debug)]
-pub struct WorkflowLock(#[allow(dead_code)] File);
+pub struct WorkflowLock {
+    _held: File,
+}
 
 /// Takes the lock of workflow `file` in `dir` (`.lock-<hash of the file's path>`), or says who
 /// holds it. Released when dropped, or when the process ends however it ends.
@@ -575,7 +577,7 @@ pub fn lock_workflow(dir: &Path, file: &Path) -> Result<WorkflowLock, JournalErr
         path: path.clone(),
         run: format!("of {}", file.display()),
     })?;
-    Ok(WorkflowLock(handle))
+    Ok(WorkflowLock { _held: handle })
 }
 
 /// The runs dir of a workflow file: `.switchyard/runs/` next to it.

@@ -26,10 +26,11 @@ const MAX_POLL: Duration = Duration::from_secs(20);
 
 impl Host for StepState {
     async fn get_distribution(&mut self, id: String) -> Result<Distribution, HostError> {
+        let call = Call::new(Capability::CloudfrontRead, "get distribution").on(&id);
         if let Some(planned) = self.gate.plan().and_then(|p| p.distribution(&id)) {
+            self.gate.check_grant(call)?;
             return Ok(planned);
         }
-        let call = Call::new(Capability::CloudfrontRead, "get distribution").on(&id);
         self.gate.call(call, async |aws| get(aws, &id).await).await
     }
 
@@ -246,14 +247,15 @@ impl Host for StepState {
     }
 
     async fn wait_until_deployed(&mut self, id: String, timeout_seconds: u32) -> Result<Distribution, HostError> {
+        let call = Call::new(Capability::CloudfrontRead, "wait for distribution to deploy").on(&id);
         // A distribution the plan would create is deployed once apply has waited for it.
         if let Some(planned) = self.gate.plan().and_then(|p| p.distribution(&id)) {
+            self.gate.check_grant(call)?;
             return Ok(Distribution {
                 status: "Deployed".into(),
                 ..planned
             });
         }
-        let call = Call::new(Capability::CloudfrontRead, "wait for distribution to deploy").on(&id);
         let (reporter, step) = (self.reporter.clone(), self.step_id.clone());
         let result = self
             .gate
