@@ -1,5 +1,5 @@
 //! `cargo xtask demo`: the emulator, `whoami`, `validate`, and the whole maintenance-failover
-//! workflow (plan, apply, apply again) against it.
+//! workflow (plan, apply, apply again, its runs, rollback) against it.
 
 use std::fs;
 use std::path::Path;
@@ -71,6 +71,15 @@ pub fn run() -> anyhow::Result<()> {
     step("what would change", &["plan", "maintenance-failover.toml"])?;
     step("do it", &["apply", "maintenance-failover.toml"])?;
     step("again: nothing to change", &["apply", "maintenance-failover.toml"])?;
+    step("every apply is a journaled run", &["runs"])?;
+    let runs = switchyard(&["runs", "--output", "json"])
+        .output()
+        .context("cannot list the runs")?;
+    let runs: serde_json::Value = serde_json::from_slice(&runs.stdout).context("`runs --output json` is not JSON")?;
+    let first = runs[0]["id"].as_str().context("no run was journaled")?.to_owned();
+    step("its changes", &["runs", "show", &first])?;
+    step("what undoing it would do", &["rollback", &first, "--plan"])?;
+    step("undo it", &["rollback", &first])?;
     println!("\nThe workflow is examples/maintenance-failover.toml; the demo's files are in target/demo/.");
     Ok(())
 }

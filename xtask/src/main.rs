@@ -13,7 +13,8 @@ const USAGE: &str = "usage: cargo xtask <setup|test|demo>
 
   setup   install the wasm32-wasip2 target and the AWS emulator (moto, in .venv/)
   test    set up, then run every test (unit and end to end against the emulator)
-  demo    set up, start the emulator, run whoami, validate and the maintenance-failover workflow";
+  demo    set up, start the emulator, run whoami, validate and the maintenance-failover workflow
+          (plan, apply, apply again, runs, rollback)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

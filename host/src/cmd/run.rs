@@ -185,6 +185,7 @@ fn plural(n: usize, what: &str) -> String {
 /// A value on one line, cut to 100 characters.
 pub fn short(value: &Value) -> String {
     let text = match value {
+        Value::String(s) if s.is_empty() => "\"\"".to_owned(),
         Value::String(s) => s.clone(),
         Value::Null => "(none)".to_owned(),
         other => other.to_string(),
