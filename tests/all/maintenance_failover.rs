@@ -380,15 +380,7 @@ async fn a_certificate_that_does_not_cover_every_alias_is_not_attached() {
 #[tokio::test]
 async fn acm_imports_once_and_reuses_the_same_certificate() {
     let site = Site::new().await;
-    site.edit("store = \"iam\", path = \"/cloudfront/\"", "store = \"acm\"");
-    site.edit(
-        "\"iam:read\", \"iam:write:/cloudfront/\"",
-        "\"acm:read\", \"acm:write\"",
-    );
-    // Only the first two steps: the certificate's trip into ACM.
-    let text = std::fs::read_to_string(site.file()).expect("read");
-    let cut = text.find("[[step]]\nid = \"maintenance\"").expect("maintenance step");
-    std::fs::write(site.file(), &text[..cut]).expect("write");
+    site.acm_upload_only();
 
     let first = site.apply();
     let imported = outputs(&first, "upload");

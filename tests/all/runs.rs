@@ -438,15 +438,7 @@ async fn killed_mid_attach_resumes_and_rolls_back_to_the_previous_certificate() 
 #[tokio::test]
 async fn an_acm_import_killed_in_flight_is_found_again_and_rolled_back() {
     let site = Site::new().await;
-    site.edit("store = \"iam\", path = \"/cloudfront/\"", "store = \"acm\"");
-    site.edit(
-        "\"iam:read\", \"iam:write:/cloudfront/\"",
-        "\"acm:read\", \"acm:write\"",
-    );
-    // Only the first two steps: the certificate's trip into ACM.
-    let text = std::fs::read_to_string(site.file()).expect("read");
-    let cut = text.find("[[step]]\nid = \"maintenance\"").expect("maintenance step");
-    std::fs::write(site.file(), &text[..cut]).expect("write");
+    site.acm_upload_only();
     let before = snapshot(&site.sdk).await;
 
     // ACM imports it; the answer, with its ARN, is lost.

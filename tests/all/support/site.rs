@@ -115,6 +115,19 @@ impl Site {
         std::fs::write(self.file(), text.replace(from, to)).expect("write workflow");
     }
 
+    /// Switches the upload to ACM and keeps only the first two steps (validate, upload): the
+    /// certificate's trip into ACM.
+    pub fn acm_upload_only(&self) {
+        self.edit("store = \"iam\", path = \"/cloudfront/\"", "store = \"acm\"");
+        self.edit(
+            "\"iam:read\", \"iam:write:/cloudfront/\"",
+            "\"acm:read\", \"acm:write\"",
+        );
+        let text = std::fs::read_to_string(self.file()).expect("read");
+        let cut = text.find("[[step]]\nid = \"maintenance\"").expect("maintenance step");
+        std::fs::write(self.file(), &text[..cut]).expect("write");
+    }
+
     pub fn switchyard(&self, command: &str) -> Run {
         self.emulator
             .switchyard()
