@@ -4,16 +4,7 @@ use serde::Deserialize;
 use switchyard_sdk::StepError;
 use switchyard_sdk::distributions::{CertificateSource, SslSupportMethod};
 
-/// Where the certificate is stored.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Store {
-    /// An IAM server certificate, by name.
-    #[default]
-    Iam,
-    /// An ACM certificate in us-east-1, by ARN.
-    Acm,
-}
+pub use switchyard_sdk::Store;
 
 /// How CloudFront serves HTTPS.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -115,10 +106,7 @@ pub struct Request {
 impl Request {
     /// The viewer certificate's source.
     pub fn source(&self) -> CertificateSource {
-        match self.store {
-            Store::Iam => CertificateSource::Iam,
-            Store::Acm => CertificateSource::Acm,
-        }
+        self.store.source()
     }
 }
 

@@ -1,7 +1,7 @@
 //! The step's input and its checks.
 
 use serde::Deserialize;
-use switchyard_sdk::StepError;
+use switchyard_sdk::{StepError, Store};
 
 /// The `with` table of a `maintenance-site` step.
 #[derive(Debug, Deserialize)]
@@ -14,8 +14,8 @@ pub struct Input {
     /// The bucket that holds the page; derived from the first hostname when absent.
     pub bucket: Option<String>,
     /// `iam` or `acm`: where the certificate is.
-    #[serde(default = "default_store")]
-    pub store: String,
+    #[serde(default)]
+    pub store: Store,
     /// The certificate for a new distribution: an IAM server certificate id or an ACM ARN.
     pub certificate: String,
     /// The minimum TLS version for a new distribution.
@@ -28,10 +28,6 @@ pub struct Input {
 
 fn default_retry_after() -> u32 {
     300
-}
-
-fn default_store() -> String {
-    "iam".into()
 }
 
 fn default_protocol() -> String {
@@ -94,19 +90,18 @@ impl Input {
         if self.retry_after == 0 {
             return Err(invalid("retry_after", "give at least 1 second"));
         }
-        match self.store.as_str() {
-            "iam" | "acm" if switchyard_sdk::is_placeholder(&self.certificate) => Ok(()),
-            "iam" if self.certificate.starts_with("ASCA") => Ok(()),
-            "iam" => Err(invalid(
+        match self.store {
+            _ if switchyard_sdk::is_placeholder(&self.certificate) => Ok(()),
+            Store::Iam if self.certificate.starts_with("ASCA") => Ok(()),
+            Store::Iam => Err(invalid(
                 "certificate",
                 "with store `iam`, give the IAM server certificate id (ASCA…), e.g. `${steps.upload.id}`",
             )),
-            "acm" if self.certificate.starts_with("arn:aws:acm:us-east-1:") => Ok(()),
-            "acm" => Err(invalid(
+            Store::Acm if self.certificate.starts_with("arn:aws:acm:us-east-1:") => Ok(()),
+            Store::Acm => Err(invalid(
                 "certificate",
                 "with store `acm`, give an ACM certificate ARN in us-east-1",
             )),
-            other => Err(invalid("store", &format!("`{other}` is not `iam` or `acm`"))),
         }
     }
 }

@@ -10,7 +10,7 @@
 mod input;
 
 use switchyard_sdk::distributions::{
-    self, CertificateSource, DistributionSpec, ErrorResponse, Origin, S3Origin, SslSupportMethod, ViewerCertificate,
+    self, DistributionSpec, ErrorResponse, Origin, S3Origin, SslSupportMethod, ViewerCertificate,
 };
 use switchyard_sdk::log::{self, Level};
 use switchyard_sdk::{Description, Step, StepContext, StepError, export_step, json, storage};
@@ -83,11 +83,7 @@ impl Step for MaintenanceSite {
                 })
                 .to_vec(),
             viewer_certificate: ViewerCertificate {
-                source: if input.store == "acm" {
-                    CertificateSource::Acm
-                } else {
-                    CertificateSource::Iam
-                },
+                source: input.store.source(),
                 certificate: Some(input.certificate.clone()),
                 ssl_support_method: Some(SslSupportMethod::SniOnly),
                 minimum_protocol_version: input.minimum_protocol_version.clone(),

@@ -40,6 +40,28 @@ pub use wit::switchyard::step::{certificates, distributions, dns, identity, log,
 pub mod date;
 pub mod names;
 
+/// Where a certificate for CloudFront is kept, as a step's input names it: `iam` (an IAM server
+/// certificate) or `acm` (an ACM certificate in us-east-1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Store {
+    /// An IAM server certificate (the default).
+    #[default]
+    Iam,
+    /// An ACM certificate in us-east-1.
+    Acm,
+}
+
+impl Store {
+    /// The viewer-certificate source CloudFront calls it.
+    pub fn source(self) -> distributions::CertificateSource {
+        match self {
+            Self::Iam => distributions::CertificateSource::Iam,
+            Self::Acm => distributions::CertificateSource::Acm,
+        }
+    }
+}
+
 /// Whether `value` is a plan's placeholder: in `switchyard plan`, what only AWS can tell (a new
 /// certificate's id, a new distribution's domain name) reaches later steps as
 /// `(known after apply: …)`. Pass such a value on to the host as it is, instead of checking its

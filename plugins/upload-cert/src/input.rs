@@ -4,16 +4,7 @@
 use serde::Deserialize;
 use switchyard_sdk::StepError;
 
-/// Where the certificate goes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Store {
-    /// An IAM server certificate under `/cloudfront/`.
-    #[default]
-    Iam,
-    /// An ACM certificate in us-east-1.
-    Acm,
-}
+pub use switchyard_sdk::Store;
 
 /// The `with` input of `upload-cert`.
 #[derive(Debug, Clone, Deserialize)]
