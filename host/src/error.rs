@@ -1,8 +1,5 @@
-//! The host's error type: what a host call returns to the guest, and how AWS SDK errors map
-//! into it.
-
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+//! The host's error type: what a host call returns to the guest. AWS SDK errors map into it in
+//! the provider layer (`crate::provider::aws`).
 
 /// Why a host call failed. Every variant but [`HostError::Trap`] reaches the guest as the WIT
 /// `error` variant of the same name; `Trap` stops the guest (a host bug or a broken limit).
@@ -38,6 +35,10 @@ pub enum HostError {
     /// Waiting took longer than allowed.
     #[error("timed out: {0}")]
     TimedOut(String),
+    /// AWS could not be reached, did not answer in time, or failed on its side (5xx), after
+    /// retries: an outage. Reaches the guest as `internal`.
+    #[error("{0}")]
+    Transient(String),
     /// Another AWS error.
     #[error("{service} {code}: {message}")]
     Aws {
@@ -72,62 +73,6 @@ impl HostError {
             field: field.into(),
             reason,
             message: message.into(),
-        }
-    }
-
-    /// Maps an AWS SDK error of `service` into a host error by its AWS error code.
-    pub fn from_sdk<E, R>(service: &'static str, err: SdkError<E, R>) -> Self
-    where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
-    {
-        let service_err = match err {
-            SdkError::ServiceError(e) => e.into_err(),
-            SdkError::TimeoutError(_) => {
-                return Self::TimedOut(format!("{service}: AWS did not answer in time"));
-            }
-            SdkError::DispatchFailure(e) => {
-                let cause = e.as_connector_error().map_or_else(|| format!("{e:?}"), |c| chain(c));
-                return Self::Internal(format!("{service}: cannot reach AWS: {cause}"));
-            }
-            other => return Self::Internal(format!("{service}: {}", chain(&other))),
-        };
-        let code = service_err.code().unwrap_or("Unknown").to_owned();
-        let message = service_err.message().unwrap_or_default().to_owned();
-        let request_id = service_err.meta().extra("aws_request_id").map(str::to_owned);
-        let text = format!("{service} {code}: {message}");
-        match code.as_str() {
-            "Throttling"
-            | "ThrottlingException"
-            | "TooManyRequestsException"
-            | "PriorRequestNotComplete"
-            | "RequestLimitExceeded" => Self::Throttled(text),
-            "NoSuchEntity"
-            | "NoSuchDistribution"
-            | "NoSuchHealthCheck"
-            | "NoSuchHostedZone"
-            | "ResourceNotFoundException"
-            | "NotFound"
-            | "NoSuchKey"
-            | "NoSuchBucket"
-            | "NoSuchOriginAccessControl"
-            | "NoSuchBucketPolicy" => Self::NotFound(text),
-            "EntityAlreadyExists"
-            | "DeleteConflict"
-            | "PreconditionFailed"
-            | "HealthCheckAlreadyExists"
-            | "HealthCheckInUse"
-            | "ResourceInUseException"
-            | "InvalidIfMatchVersion"
-            | "BucketAlreadyExists"
-            | "CNAMEAlreadyExists"
-            | "BucketNotEmpty" => Self::Conflict(text),
-            _ => Self::Aws {
-                service,
-                code,
-                message,
-                request_id,
-            },
         }
     }
 }

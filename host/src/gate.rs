@@ -1,219 +1,101 @@
-//! The one gate every host call passes: the capability check, and the place where plan mode
-//! and the journal hook in. A host function reaches AWS only through [`Gate::call`],
-//! which hands it the clients after the check.
+//! The one gate every host call passes: the capability check, the mode (offline, plan, apply),
+//! and the journal. A host function reads AWS only through [`Gate::call`], which hands it a
+//! read-only [`Reader`] after the check, and changes AWS only through [`Gate::write`], as a
+//! change kind.
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::aws::Aws;
+pub use crate::grants::{Capability, Grant, Grants, UnknownCapability};
+
+use crate::changes::{Change, Forward};
 use crate::error::HostError;
-use crate::journal::{Change, Event, Journal};
-use crate::plan::{Expected, PlanLog, PlanStop, PlannedChange, is_placeholder};
+use crate::journal::{Event, Journal};
+use crate::plan::{Expected, Plan};
+use crate::provider::{Provider, Reader, Reads, StsRead};
+use crate::report::Progress;
 
-/// A capability a host function belongs to. A workflow grants them to steps by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Capability {
-    /// `identity:read`: who the credentials belong to.
-    IdentityRead,
-    /// `certificates:load`: read certificate and key files on the host.
-    CertificatesLoad,
-    /// `iam:read`: read IAM server certificates.
-    IamRead,
-    /// `iam:write`: upload and delete IAM server certificates.
-    IamWrite,
-    /// `acm:read`: read ACM certificates.
-    AcmRead,
-    /// `acm:write`: import and delete ACM certificates.
-    AcmWrite,
-    /// `cloudfront:read`: read distributions.
-    CloudfrontRead,
-    /// `cloudfront:write`: change distributions.
-    CloudfrontWrite,
-    /// `route53:read`: read zones, records and health checks.
-    Route53Read,
-    /// `route53:write`: change records and health checks.
-    Route53Write,
-    /// `s3:read`: read buckets and objects.
-    S3Read,
-    /// `s3:write`: create and change buckets and objects.
-    S3Write,
-    /// `files:read`: read files on the host (to upload them).
-    FilesRead,
-}
-
-impl Capability {
-    /// Every capability, in a stable order.
-    pub const ALL: [Capability; 13] = [
-        Self::IdentityRead,
-        Self::CertificatesLoad,
-        Self::IamRead,
-        Self::IamWrite,
-        Self::AcmRead,
-        Self::AcmWrite,
-        Self::CloudfrontRead,
-        Self::CloudfrontWrite,
-        Self::Route53Read,
-        Self::Route53Write,
-        Self::S3Read,
-        Self::S3Write,
-        Self::FilesRead,
-    ];
-
-    /// The capability's name, as written in grants.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::IdentityRead => "identity:read",
-            Self::CertificatesLoad => "certificates:load",
-            Self::IamRead => "iam:read",
-            Self::IamWrite => "iam:write",
-            Self::AcmRead => "acm:read",
-            Self::AcmWrite => "acm:write",
-            Self::CloudfrontRead => "cloudfront:read",
-            Self::CloudfrontWrite => "cloudfront:write",
-            Self::Route53Read => "route53:read",
-            Self::Route53Write => "route53:write",
-            Self::S3Read => "s3:read",
-            Self::S3Write => "s3:write",
-            Self::FilesRead => "files:read",
-        }
-    }
-
-    /// Whether calls under it change anything.
-    pub fn is_write(self) -> bool {
-        matches!(
-            self,
-            Self::IamWrite | Self::AcmWrite | Self::CloudfrontWrite | Self::Route53Write | Self::S3Write
-        )
-    }
-}
-
-impl fmt::Display for Capability {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A grant that does not parse.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown capability `{0}`; known: {known}", known = Capability::ALL.map(Capability::name).join(", "))]
-pub struct UnknownCapability(String);
-
-impl FromStr for Capability {
-    type Err = UnknownCapability;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.name() == s)
-            .ok_or_else(|| UnknownCapability(s.to_owned()))
-    }
-}
-
-/// One grant: a capability, for every resource or for resources matching a pattern.
-///
-/// Written `service:access` or `service:access:resource`. A resource pattern matches a
-/// resource equal to it, or, when it ends in `*` or `/`, any resource it is a prefix of
-/// (`iam:write:/cloudfront/`, `cloudfront:write:E2QWRUHAPOMQZL`, `certificates:load:./certs/*`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Grant {
-    /// The capability granted.
-    pub capability: Capability,
-    /// The resources it is granted for; `None` for all.
-    pub resource: Option<String>,
-}
-
-impl FromStr for Grant {
-    type Err = UnknownCapability;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let mut parts = s.splitn(3, ':');
-        let service = parts.next().unwrap_or_default();
-        let access = parts.next().unwrap_or_default();
-        let capability = format!("{service}:{access}").parse()?;
-        let resource = parts.next().map(str::to_owned);
-        if resource.as_deref() == Some("") {
-            return Err(UnknownCapability(s.to_owned()));
-        }
-        Ok(Grant { capability, resource })
-    }
-}
-
-impl fmt::Display for Grant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.resource {
-            Some(r) => write!(f, "{}:{r}", self.capability),
-            None => write!(f, "{}", self.capability),
-        }
-    }
-}
-
-impl Grant {
-    fn allows(&self, capability: Capability, resource: Option<&str>) -> bool {
-        if self.capability != capability {
-            return false;
-        }
-        let (Some(pattern), Some(resource)) = (self.resource.as_deref(), resource) else {
-            // An unnarrowed grant allows everything; a narrowed one allows no call that names
-            // no resource (such as a list of every distribution).
-            return self.resource.is_none();
-        };
-        match pattern.strip_suffix('*') {
-            Some(prefix) => resource.starts_with(prefix),
-            None if pattern.ends_with('/') => resource.starts_with(pattern),
-            None => resource == pattern,
-        }
-    }
-}
-
-/// What a step was granted. Deny by default.
-#[derive(Clone, Debug, Default)]
-pub struct Grants(Vec<Grant>);
-
-impl Grants {
-    /// The grants given.
-    pub fn new(grants: Vec<Grant>) -> Self {
-        Self(grants)
-    }
-
-    /// Whether `capability` is granted for at least some resource.
-    pub fn holds(&self, capability: Capability) -> bool {
-        self.0.iter().any(|g| g.capability == capability)
-    }
-
-    /// Checks one call, naming the missing grant when it is not allowed.
-    pub fn check(&self, capability: Capability, resource: Option<&str>) -> Result<(), HostError> {
-        if self.0.iter().any(|g| g.allows(capability, resource)) {
-            return Ok(());
-        }
-        // Name the resource only when it would have made a difference.
-        let narrowed = self.holds(capability);
-        Err(HostError::Denied {
-            capability: capability.name().to_owned(),
-            resource: resource.filter(|_| narrowed).map(str::to_owned),
-        })
-    }
-}
-
-/// Whether writes are sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a gate does with calls: one of three modes, so that no impossible mix can be built.
+#[derive(Clone, Debug)]
 pub enum Mode {
-    /// Reads and writes are sent.
-    Apply,
-    /// Reads are sent; writes are recorded as planned changes and answered with placeholders.
-    Plan,
+    /// No AWS at all: a command that works offline (`validate`), or a plugin describing itself.
+    Offline,
+    /// A plan: reads go to the plan's view of AWS (live AWS, read only, with every planned
+    /// write laid over it); writes are recorded there and answered with placeholders.
+    Plan(Plan),
+    /// Apply: writes are sent, each journaled before it is; with a saved plan, each must be the
+    /// plan's next change.
+    Apply(Apply),
 }
 
-/// Where a gate records writes.
-#[derive(Clone, Debug, Default)]
-pub enum Record {
-    /// Nowhere (a command that makes no changes, such as `validate`).
-    #[default]
-    Nowhere,
-    /// In a run's journal, before each write is sent; with a saved plan, each write must be the
-    /// plan's next change.
-    Journal(Journal, Option<Expected>),
-    /// In a plan, instead of sending.
-    Plan(PlanLog),
+impl Mode {
+    /// The region the workflow runs in; empty offline.
+    pub fn region(&self) -> &str {
+        match self {
+            Mode::Offline => "",
+            Mode::Plan(plan) => plan.view().region(),
+            Mode::Apply(apply) => apply.aws.region(),
+        }
+    }
+}
+
+/// What an apply writes with.
+#[derive(Clone)]
+pub struct Apply {
+    /// The AWS it changes.
+    pub aws: Arc<dyn Provider>,
+    /// The run's journal.
+    pub journal: Journal,
+    /// The saved plan it is held to, if any.
+    pub expected: Option<Expected>,
+}
+
+impl fmt::Debug for Apply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Apply")
+            .field("run", &self.journal.run_id())
+            .field("saved_plan", &self.expected.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Apply {
+    /// Journals `change` (undoing change `undoes`, for a rollback), sends it, and journals its
+    /// outcome. A change that cannot be journaled is not made.
+    async fn send<K: Forward>(
+        &self,
+        step: &str,
+        change: K,
+        undoes: Option<u32>,
+        progress: &Progress,
+    ) -> Result<K::Output, HostError> {
+        let journaled: Change = change.clone().into();
+        if let Some(expected) = &self.expected {
+            expected.take(step, &journaled)?;
+        }
+        let seq = self
+            .journal
+            .intent(step, journaled, undoes)
+            .map_err(|e| HostError::Internal(format!("cannot journal the change, so it was not made: {e}")))?;
+        let result = change.send(&*self.aws, progress).await;
+        let event = match &result {
+            Ok(output) => Event::Done {
+                seq,
+                created: change.created(output),
+            },
+            Err(e) => Event::Failed {
+                seq,
+                error: e.to_string(),
+            },
+        };
+        // The change is made; a journal that cannot say so leaves it in doubt, which resume
+        // and rollback reconcile with AWS.
+        if let Err(e) = self.journal.append(event) {
+            tracing::warn!("cannot journal the outcome of change {seq}: {e}");
+        }
+        result
+    }
 }
 
 /// One host call as the gate sees it.
@@ -221,7 +103,7 @@ pub enum Record {
 pub struct Call<'a> {
     /// The capability it belongs to.
     pub capability: Capability,
-    /// What it is done to (an id, a path, a file), for narrowed grants and the plan.
+    /// What it is done to (an id, a path, a file), for narrowed grants.
     pub resource: Option<&'a str>,
     /// What it does, for people.
     pub action: &'static str,
@@ -246,61 +128,67 @@ impl<'a> Call<'a> {
     }
 }
 
-/// The gate of one step.
+/// The gate of one step: every host call passes it. It checks the call against the step's
+/// grants, hands reads a [`Reader`] (never anything that writes), and makes every write as a
+/// change kind: recorded in a plan, journaled and sent in apply.
+#[derive(Debug)]
 pub struct Gate {
+    step: String,
     grants: Grants,
     mode: Mode,
-    aws: Option<Arc<Aws>>,
+    progress: Progress,
     host_time: Duration,
-    step: String,
-    record: Record,
-}
-
-impl fmt::Debug for Gate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Gate")
-            .field("grants", &self.grants)
-            .field("mode", &self.mode)
-            .finish()
-    }
 }
 
 impl Gate {
-    /// A gate for a step with `grants`, running in `mode`, calling AWS through `aws` (none for
-    /// a command that works offline, such as `validate`).
-    pub fn new(grants: Grants, mode: Mode, aws: Option<Arc<Aws>>) -> Self {
-        Self {
-            grants,
-            mode,
-            aws,
-            host_time: Duration::ZERO,
-            step: String::new(),
-            record: Record::Nowhere,
-        }
-    }
-
-    /// The same gate, recording the writes of `step` in `record`.
-    pub fn recording(self, step: &str, record: Record) -> Self {
+    /// The gate of step `step`, with `grants`, in `mode`; long waits report to `progress`.
+    pub fn new(step: &str, grants: Grants, mode: Mode, progress: Progress) -> Self {
         Self {
             step: step.to_owned(),
-            record,
-            ..self
+            grants,
+            mode,
+            progress,
+            host_time: Duration::ZERO,
         }
     }
 
-    /// Checks `call`, then runs `f` with the AWS clients. `f` only reads: every change to AWS
-    /// goes through [`Gate::write`]. In plan mode, a read of a resource that exists only after
-    /// apply (a placeholder) stops the step with [`PlanStop`].
+    /// A gate with no grants and no AWS (a plugin describing itself).
+    pub fn offline() -> Self {
+        Self::new("describe", Grants::default(), Mode::Offline, Progress::default())
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// Whether this is a plan.
+    pub fn is_plan(&self) -> bool {
+        matches!(self.mode, Mode::Plan(_))
+    }
+
+    /// What `value` stands for, when it is (or holds) one of the plan's placeholders.
+    pub fn placeholder_of(&self, value: &str) -> Option<String> {
+        match &self.mode {
+            Mode::Plan(plan) => plan.placeholder_of(value),
+            _ => None,
+        }
+    }
+
+    /// Where long waits report.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Checks `call`, then runs `read` with a reader of AWS: the live AWS in apply, the plan's
+    /// view in a plan.
     pub async fn call<T>(
         &mut self,
         call: Call<'_>,
-        f: impl AsyncFnOnce(&Aws) -> Result<T, HostError>,
+        read: impl AsyncFnOnce(&Reads) -> Result<T, HostError>,
     ) -> Result<T, HostError> {
         self.check(call)?;
-        let aws = self.aws()?;
-        let started = Instant::now();
-        let result = f(&aws).await;
-        self.host_time += started.elapsed();
+        let result = self.host_read(read).await;
         match &result {
             Ok(_) => tracing::debug!(capability = %call.capability, resource = call.resource, "{}", call.action),
             Err(e) => {
@@ -312,11 +200,11 @@ impl Gate {
 
     /// Runs a read that finds which resource a write is for (such as the path of a certificate
     /// about to be deleted), when the step holds `capability` for at least some resource. The
-    /// write itself then passes [`Gate::call`] with that resource.
+    /// write itself then passes the gate with that resource.
     pub async fn resolve<T>(
         &mut self,
         capability: Capability,
-        f: impl AsyncFnOnce(&Aws) -> Result<T, HostError>,
+        read: impl AsyncFnOnce(&Reads) -> Result<T, HostError>,
     ) -> Result<T, HostError> {
         if !self.grants.holds(capability) {
             return Err(HostError::Denied {
@@ -324,103 +212,68 @@ impl Gate {
                 resource: None,
             });
         }
-        let aws = self.aws()?;
+        self.host_read(read).await
+    }
+
+    /// A read by the host itself (rollback, reconciliation), not by a step: no grant is asked.
+    pub(crate) async fn host_read<T>(
+        &mut self,
+        read: impl AsyncFnOnce(&Reads) -> Result<T, HostError>,
+    ) -> Result<T, HostError> {
         let started = Instant::now();
-        let result = f(&aws).await;
+        let reads = match &self.mode {
+            Mode::Offline => return Err(offline()),
+            Mode::Plan(plan) => Reads(plan.view_arc() as Arc<dyn Reader>),
+            Mode::Apply(apply) => Reads(apply.aws.clone() as Arc<dyn Reader>),
+        };
+        let result = read(&reads).await;
         self.host_time += started.elapsed();
         result
     }
 
-    /// Checks only that `call` is granted (for a read answered from the plan).
-    pub fn check_grant(&self, call: Call<'_>) -> Result<(), HostError> {
+    /// Checks `call` without AWS (a local operation such as reading a certificate file).
+    pub fn check(&self, call: Call<'_>) -> Result<(), HostError> {
         self.grants.check(call.capability, call.resource)
     }
 
-    /// Checks `call` without AWS (a local operation such as reading a certificate file).
-    pub fn check(&mut self, call: Call<'_>) -> Result<(), HostError> {
-        self.grants.check(call.capability, call.resource)?;
-        if let Some(resource) = call.resource.filter(|r| self.mode == Mode::Plan && is_placeholder(r)) {
-            return Err(HostError::Trap(wasmtime::Error::new(PlanStop(resource.to_owned()))));
-        }
-        Ok(())
-    }
-
-    /// Makes one change to AWS: checks `call`; in plan mode records `change` and returns
-    /// `planned()` (placeholders for what only AWS can tell) without sending anything; in apply
-    /// mode journals `change` durably, runs `send`, and journals the outcome. `send` returns
-    /// its result and the id of what it created, if anything.
-    pub async fn write<T>(
-        &mut self,
-        call: Call<'_>,
-        change: Change,
-        planned: impl FnOnce() -> T,
-        send: impl AsyncFnOnce(&Aws) -> Result<(T, Option<String>), HostError>,
-    ) -> Result<T, HostError> {
+    /// Makes one change to AWS, after checking `call`: in a plan, records it and makes it in
+    /// the plan's view (which answers with placeholders); in apply, journals it, sends it, and
+    /// journals its outcome.
+    pub async fn write<K: Forward>(&mut self, call: Call<'_>, change: K) -> Result<K::Output, HostError> {
         debug_assert!(call.capability.is_write(), "{} is not a write", call.action);
-        self.grants.check(call.capability, call.resource)?;
-        let journal = match (&self.record, self.mode) {
-            (Record::Plan(plan), _) => {
-                plan.push(PlannedChange::new(&self.step, change));
-                return Ok(planned());
-            }
-            (_, Mode::Plan) => return Ok(planned()),
-            (Record::Journal(journal, expected), Mode::Apply) => {
-                if let Some(expected) = expected {
-                    expected.take(&self.step, &change)?;
-                }
-                Some(journal.clone())
-            }
-            (Record::Nowhere, Mode::Apply) => None,
-        };
-        let aws = self.aws()?;
-        let seq = match &journal {
-            Some(j) => Some(
-                j.intent(&self.step, change)
-                    .map_err(|e| HostError::Internal(format!("cannot journal the change, so it was not made: {e}")))?,
-            ),
-            None => None,
-        };
+        self.check(call)?;
+        self.make(change, None).await
+    }
+
+    /// A change the host itself makes (finishing what a crash cut short), journaled like any
+    /// other; no grant is asked.
+    pub(crate) async fn host_write<K: Forward>(&mut self, change: K) -> Result<K::Output, HostError> {
+        self.make(change, None).await
+    }
+
+    /// Makes a change that undoes change `undoes` of the run (a rollback), journaled like any
+    /// other; no grant is asked.
+    pub(crate) async fn undo(&mut self, change: Change, undoes: u32) -> Result<Option<String>, HostError> {
+        self.make(change, Some(undoes)).await
+    }
+
+    async fn make<K: Forward>(&mut self, change: K, undoes: Option<u32>) -> Result<K::Output, HostError> {
         let started = Instant::now();
-        let result = send(&aws).await;
-        self.host_time += started.elapsed();
-        tracing::debug!(capability = %call.capability, resource = call.resource, ok = result.is_ok(), "{}", call.action);
-        if let (Some(journal), Some(seq)) = (journal, seq) {
-            let event = match &result {
-                Ok((_, created)) => Event::Done {
-                    seq,
-                    created: created.clone(),
-                },
-                Err(e) => Event::Failed {
-                    seq,
-                    error: e.to_string(),
-                },
-            };
-            // The change is made; a journal that cannot say so leaves it in doubt, which resume
-            // and rollback reconcile with AWS.
-            if let Err(e) = journal.append(event) {
-                tracing::warn!("cannot journal the outcome of {}: {e}", call.action);
+        let result = match &self.mode {
+            Mode::Offline => Err(offline()),
+            Mode::Plan(plan) => {
+                plan.record(&self.step, change.clone().into());
+                change.send(plan.view(), &self.progress).await
             }
-        }
-        result.map(|(value, _)| value)
+            Mode::Apply(apply) => apply.send(&self.step, change, undoes, &self.progress).await,
+        };
+        self.host_time += started.elapsed();
+        result
     }
 
-    /// The plan this gate records in, in plan mode.
-    pub(crate) fn plan(&self) -> Option<&PlanLog> {
-        match &self.record {
-            Record::Plan(plan) => Some(plan),
-            _ => None,
-        }
-    }
-
-    /// The region the workflow runs in; empty when running without AWS.
+    /// The region the workflow runs in; empty offline.
     pub fn region(&self) -> &str {
-        self.aws.as_deref().map_or("", Aws::region)
-    }
-
-    fn aws(&self) -> Result<Arc<Aws>, HostError> {
-        self.aws
-            .clone()
-            .ok_or_else(|| HostError::Internal("this command runs without AWS; run the step in a workflow".into()))
+        self.mode.region()
     }
 
     /// Time spent inside host calls so far (waiting on AWS), which does not count against the
@@ -430,52 +283,9 @@ impl Gate {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn grants(list: &[&str]) -> Grants {
-        Grants::new(list.iter().map(|g| g.parse().expect("grant parses")).collect())
-    }
-
-    #[test]
-    fn deny_by_default() {
-        let err = Grants::default().check(Capability::IamRead, None).expect_err("denied");
-        assert!(matches!(err, HostError::Denied { ref capability, resource: None } if capability == "iam:read"));
-    }
-
-    #[test]
-    fn narrowed_grants_match_exactly_or_by_prefix() {
-        let g = grants(&[
-            "cloudfront:write:E123",
-            "iam:write:/cloudfront/",
-            "certificates:load:/etc/ssl/*",
-        ]);
-        assert!(g.check(Capability::CloudfrontWrite, Some("E123")).is_ok());
-        assert!(g.check(Capability::CloudfrontWrite, Some("E1234")).is_err());
-        assert!(g.check(Capability::IamWrite, Some("/cloudfront/site/")).is_ok());
-        assert!(g.check(Capability::IamWrite, Some("/other/")).is_err());
-        assert!(g.check(Capability::CertificatesLoad, Some("/etc/ssl/site.pem")).is_ok());
-        assert!(g.check(Capability::CertificatesLoad, Some("/etc/passwd")).is_err());
-        // A narrowed grant does not allow a call over every resource.
-        assert!(g.check(Capability::CloudfrontWrite, None).is_err());
-    }
-
-    #[test]
-    fn denial_names_the_resource_only_when_narrowed() {
-        let g = grants(&["cloudfront:write:E1"]);
-        let err = g.check(Capability::CloudfrontWrite, Some("E2")).expect_err("denied");
-        assert_eq!(err.to_string(), "denied: the step needs grant `cloudfront:write:E2`");
-        let err = g.check(Capability::IamWrite, Some("/x/")).expect_err("denied");
-        assert_eq!(err.to_string(), "denied: the step needs grant `iam:write`");
-    }
-
-    #[test]
-    fn grants_parse_and_print() {
-        for text in ["iam:read", "route53:write:Z123", "iam:write:/cloudfront/"] {
-            assert_eq!(text.parse::<Grant>().expect("parses").to_string(), text);
-        }
-        assert!("iam:admin".parse::<Grant>().is_err());
-        assert!("iam:read:".parse::<Grant>().is_err());
-    }
+fn offline() -> HostError {
+    HostError::Internal("this command runs without AWS; run the step in a workflow".into())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,27 +1,32 @@
 //! Switchyard's host: runs workflow steps as sandboxed WebAssembly components against AWS.
 //!
-//! The host holds the AWS credentials ([`aws`]) and every call to AWS; a plugin reaches it only
-//! through the WIT interfaces (`interfaces`, one module each), and every such call passes the
-//! one [`gate`]. Each step runs in a fresh store with limits ([`runtime`]). A workflow file
-//! ([`workflow`]) is run step by step by the [`runner`].
+//! A plugin reaches the host only through the WIT interfaces ([`wit`]: one module per version,
+//! the latest holding the one implementation of each interface), and every such call passes
+//! the step's [`gate`]: the grant check, the mode (plan or apply), the journal. The host works
+//! in its own [`model`]; every call to AWS is in the [`provider`] layer; every change it makes
+//! is a kind of [`changes`]. Each step runs in a fresh store with limits ([`runtime`]). A
+//! workflow file ([`workflow`]) is run step by step by the [`runner`].
 #![deny(missing_docs)]
 
-pub mod aws;
-mod bindings;
 pub mod certs;
+pub mod changes;
 pub mod error;
 pub mod gate;
-mod interfaces;
+pub mod grants;
 pub mod journal;
+pub mod model;
 pub mod plan;
 pub mod plugins;
+pub mod provider;
 pub mod report;
 pub mod rollback;
 pub mod runner;
 pub mod runtime;
+pub mod session;
 mod state;
+#[cfg(test)]
+mod testing;
+pub mod wit;
 pub mod workflow;
 
-pub use bindings::identity::CallerIdentity;
-pub use bindings::types::{Description, StepContext, StepError};
 pub use state::LimitExceeded;

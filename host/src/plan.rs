@@ -1,17 +1,20 @@
-//! Plans: the changes a plan records instead of sending, the placeholders that stand for what
-//! only apply can tell, what later steps read back of planned resources, and the saved plan an
-//! `apply --plan` is held to.
+//! Plans: the changes a plan records instead of sending, the plan's view of AWS that every
+//! later read sees, the placeholders that stand for what only apply can tell, and the saved
+//! plan an `apply --plan` is held to.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::bindings::certificates::ServerCertificateDetail;
-use crate::bindings::distributions::Distribution;
+use serde::{Deserialize, Serialize};
+
+use crate::changes::{Action, Change, FieldDiff, Kind};
 use crate::error::HostError;
-use crate::journal::{Action, Change, FieldDiff};
+use crate::provider::Reader;
+use crate::provider::memory::Memory;
 
 /// A change a step makes (in apply) or would make (in plan).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "PlannedChangeRepr")]
 pub struct PlannedChange {
     /// The step.
     pub step: String,
@@ -23,6 +26,20 @@ pub struct PlannedChange {
     pub change: Change,
     /// The fields that differ, before → after.
     pub diff: Vec<FieldDiff>,
+}
+
+/// What a saved plan holds of a change: the rest is derived from it again when read, so that
+/// a plan saved by an older format reads the same as one made now.
+#[derive(Deserialize)]
+struct PlannedChangeRepr {
+    step: String,
+    change: Change,
+}
+
+impl From<PlannedChangeRepr> for PlannedChange {
+    fn from(repr: PlannedChangeRepr) -> Self {
+        Self::new(&repr.step, repr.change)
+    }
 }
 
 impl PlannedChange {
@@ -38,67 +55,52 @@ impl PlannedChange {
     }
 }
 
-/// The changes a plan collects, shared by its steps, and what they would create or change
-/// that later steps read back.
-#[derive(Clone, Debug, Default)]
-pub struct PlanLog(Arc<Mutex<Planned>>);
-
-#[derive(Debug, Default)]
-struct Planned {
-    changes: Vec<PlannedChange>,
-    server_certificates: Vec<ServerCertificateDetail>,
-    distributions: Vec<Distribution>,
-    changed_distributions: Vec<String>,
+/// A plan in progress: its view of AWS (the live, read-only AWS with every planned write laid
+/// over it) and the changes recorded so far. Shared by the plan's steps; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    view: Arc<Memory>,
+    changes: Arc<Mutex<Vec<PlannedChange>>>,
 }
 
-impl PlanLog {
-    /// The changes recorded so far.
-    pub fn changes(&self) -> Vec<PlannedChange> {
-        self.lock().changes.clone()
+impl Plan {
+    /// A plan over `live` (which should only read), for account `account`.
+    pub fn new(live: Arc<dyn Reader>, account: &str) -> Self {
+        Self::over(Memory::plan(live, account))
     }
 
-    pub(crate) fn push(&self, change: PlannedChange) {
-        self.lock().changes.push(change);
-    }
-
-    /// Remembers an IAM server certificate the plan would upload, for later steps to read.
-    pub(crate) fn add_server_certificate(&self, detail: ServerCertificateDetail) {
-        self.lock().server_certificates.push(detail);
-    }
-
-    /// The IAM server certificate named `name` the plan would upload, if any.
-    pub(crate) fn server_certificate(&self, name: &str) -> Option<ServerCertificateDetail> {
-        let planned = self.lock();
-        planned
-            .server_certificates
-            .iter()
-            .find(|c| c.meta.name == name)
-            .cloned()
-    }
-
-    /// Remembers a distribution the plan would create, for later steps to read.
-    pub(crate) fn add_distribution(&self, distribution: Distribution) {
-        self.lock().distributions.push(distribution);
-    }
-
-    /// The distribution with (placeholder) id `id` the plan would create, if any.
-    pub(crate) fn distribution(&self, id: &str) -> Option<Distribution> {
-        self.lock().distributions.iter().find(|d| d.id == id).cloned()
-    }
-
-    /// The ETag a planned change to distribution `id` is made against: `etag` as read, unless
-    /// an earlier planned change to it gives it a new one, known only after apply.
-    pub(crate) fn distribution_etag(&self, id: &str, etag: &str) -> String {
-        let mut planned = self.lock();
-        if planned.changed_distributions.iter().any(|d| d == id) {
-            return placeholder("ETag after the earlier change");
+    /// A plan over a view made elsewhere (a test's fake AWS, say).
+    pub fn over(view: Memory) -> Self {
+        Self {
+            view: Arc::new(view),
+            changes: Arc::default(),
         }
-        planned.changed_distributions.push(id.to_owned());
-        etag.to_owned()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Planned> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The plan's view of AWS.
+    pub fn view(&self) -> &Memory {
+        &self.view
+    }
+
+    pub(crate) fn view_arc(&self) -> Arc<Memory> {
+        self.view.clone()
+    }
+
+    /// The changes recorded so far, in order.
+    pub fn changes(&self) -> Vec<PlannedChange> {
+        self.changes.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    pub(crate) fn record(&self, step: &str, change: Change) {
+        self.changes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(PlannedChange::new(step, change));
+    }
+
+    /// What `value` stands for, when it is (or holds) a placeholder of this plan.
+    pub fn placeholder_of(&self, value: &str) -> Option<String> {
+        self.view.placeholder_of(value)
     }
 }
 
@@ -125,8 +127,7 @@ impl Expected {
                 actual.resource
             )));
         };
-        let as_json = |c: &Change| serde_json::to_value(c).unwrap_or_default();
-        if next.step != step || !matches_plan(&as_json(&next.change), &as_json(change)) {
+        if next.step != step || !matches_plan(&next.change.to_json(), &change.to_json()) {
             let field = actual
                 .diff
                 .iter()
@@ -157,7 +158,7 @@ impl Expected {
 pub fn matches_plan(planned: &serde_json::Value, actual: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (planned, actual) {
-        (Value::String(p), Value::String(a)) if is_placeholder(p) => matches_text(p, a),
+        (Value::String(p), Value::String(a)) if p.contains(PLACEHOLDER) => matches_text(p, a),
         (Value::Object(p), Value::Object(a)) => {
             p.len() == a.len() && p.iter().all(|(k, v)| a.get(k).is_some_and(|av| matches_plan(v, av)))
         }
@@ -189,14 +190,10 @@ fn matches_text(planned: &str, actual: &str) -> bool {
     actual.ends_with(rest)
 }
 
-/// A value that is known only after apply, standing in for it in a plan: `what` names it.
-pub fn placeholder(what: &str) -> String {
+/// The text of a placeholder for `what`: a value known only after apply. Only the plan's view
+/// of AWS hands them out; a guest asks the host whether a value is one (`run.placeholder`).
+pub(crate) fn placeholder(what: &str) -> String {
     format!("{PLACEHOLDER}{what})")
-}
-
-/// Whether `value` is (or contains) a [`placeholder`].
-pub fn is_placeholder(value: &str) -> bool {
-    value.contains(PLACEHOLDER)
 }
 
 const PLACEHOLDER: &str = "(known after apply: ";
@@ -215,18 +212,25 @@ pub struct PlanStop(pub String);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::changes::{CreateBucket, PutBucketPolicy};
 
     #[test]
     fn a_saved_plan_admits_only_its_next_change() {
-        let planned = |certificate: &str| Change::PutBucketPolicy {
-            bucket: "b".into(),
-            before: None,
-            after: certificate.into(),
+        let planned = |policy: &str| -> Change {
+            PutBucketPolicy {
+                bucket: "b".into(),
+                before: None,
+                after: Some(policy.into()),
+            }
+            .into()
         };
         let expected = Expected::new(vec![PlannedChange::new("site", planned(&placeholder("policy")))]);
-        let err = expected
-            .take("site", &Change::CreateBucket { name: "b".into() })
-            .expect_err("not next");
+        let bucket: Change = CreateBucket {
+            name: "b".into(),
+            region: "us-east-1".into(),
+        }
+        .into();
+        let err = expected.take("site", &bucket).expect_err("not next");
         assert!(
             err.to_string()
                 .contains("the plan's next change is step `site`: create S3 bucket policy of b"),

@@ -108,3 +108,33 @@ fn prefix(level: tracing::Level) -> &'static str {
         _ => "",
     }
 }
+
+/// Where one long host operation (a wait on AWS) reports how it is going: a step's progress
+/// line, or nowhere.
+#[derive(Clone, Debug, Default)]
+pub struct Progress {
+    to: Option<(Reporter, String)>,
+}
+
+impl Progress {
+    /// Progress shown as step `step`'s.
+    pub fn of(reporter: &Reporter, step: &str) -> Self {
+        Self {
+            to: Some((reporter.clone(), step.to_owned())),
+        }
+    }
+
+    /// Shows `message` (a spinner on a terminal).
+    pub fn update(&self, message: &str) {
+        if let Some((reporter, step)) = &self.to {
+            reporter.progress(step, message, 0, 0);
+        }
+    }
+
+    /// Clears it.
+    pub fn finish(&self) {
+        if let Some((reporter, step)) = &self.to {
+            reporter.finish(step);
+        }
+    }
+}

@@ -3,19 +3,18 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::aws::Aws;
-use crate::bindings::types::{Description, StepContext};
-use crate::gate::{Capability, Gate, Grants, Mode, Record};
+use crate::gate::{Capability, Gate, Mode};
 use crate::journal::Event;
+use crate::model::{Description, StepContext};
 use crate::plan::PlannedChange;
 use crate::plugins::SourceError;
-use crate::report::Reporter;
+use crate::provider::Reader;
+use crate::report::{Progress, Reporter};
 use crate::runtime::{Limits, Plugin, Runtime, RuntimeError, StepFailure, StepRun};
 use crate::workflow::expand::{self, Scope};
 use crate::workflow::{Step, Workflow, step_references};
@@ -188,6 +187,11 @@ impl Runner {
         &self.runtime
     }
 
+    /// Where plugin logs and progress go.
+    pub fn reporter(&self) -> &Reporter {
+        &self.reporter
+    }
+
     /// Loads and describes every step's plugin, and checks each step's grants cover what its
     /// plugin needs. Nothing is sent to AWS.
     pub async fn prepare(&self, workflow: &Workflow) -> Result<Vec<PreparedStep>, PrepareError> {
@@ -234,10 +238,10 @@ impl Runner {
         Ok(prepared)
     }
 
-    /// Asks a plugin to describe itself, with no grants.
+    /// Asks a plugin to describe itself, with no grants and no AWS.
     pub async fn describe(&self, plugin: &Plugin) -> Result<Description, StepFailure> {
         let run = StepRun {
-            gate: Gate::new(Grants::default(), Mode::Apply, None),
+            gate: Gate::offline(),
             reporter: self.reporter.clone(),
             limits: Limits::default(),
             base_dir: PathBuf::from("/"),
@@ -247,7 +251,7 @@ impl Runner {
 
     /// Checks that the credentials belong to the account the workflow pins, and returns the
     /// account and ARN.
-    pub async fn check_account(&self, workflow: &Workflow, aws: &Aws) -> Result<(String, String), PrepareError> {
+    pub async fn check_account(&self, workflow: &Workflow, aws: &dyn Reader) -> Result<(String, String), PrepareError> {
         let caller = aws.caller().await.map_err(PrepareError::Identity)?;
         if let Some(pinned) = &workflow.account
             && *pinned != caller.account
@@ -262,21 +266,12 @@ impl Runner {
         Ok((caller.account, caller.arn))
     }
 
-    /// Runs prepared steps in order, calling AWS through `aws` (none: calls to AWS fail), and
-    /// recording every write in `record`. In [`Mode::Plan`] nothing is written: writes are
+    /// Runs prepared steps in order, in `mode`. In a plan nothing is written: writes are
     /// recorded as planned changes and answered with placeholders; a step that reads what only
-    /// apply creates stops there, and steps that need its outputs do not run. With a journal,
-    /// each step's end and the run's end are journaled too.
-    pub async fn execute(
-        &self,
-        workflow: &Workflow,
-        steps: &[PreparedStep],
-        aws: Option<Arc<Aws>>,
-        account: String,
-        mode: Mode,
-        record: Record,
-    ) -> RunReport {
-        let region = aws.as_deref().map_or_else(String::new, |a| a.region().to_owned());
+    /// apply creates stops there, and steps that need its outputs do not run. In apply, each
+    /// step's end and the run's end are journaled too.
+    pub async fn execute(&self, workflow: &Workflow, steps: &[PreparedStep], account: String, mode: Mode) -> RunReport {
+        let region = mode.region().to_owned();
         let mut outputs: BTreeMap<String, Value> = BTreeMap::new();
         let mut reports: Vec<StepReport> = Vec::new();
         let mut stopped: Option<String> = None;
@@ -308,22 +303,23 @@ impl Runner {
                 )));
                 continue;
             }
-            let gate = Gate::new(step.grant_set(), mode, aws.clone()).recording(&step.id, record.clone());
+            let progress = Progress::of(&self.reporter, &step.id);
+            let gate = Gate::new(&step.id, step.grant_set(), mode.clone(), progress);
             let mut report = self.run_step(workflow, prepared, &outputs, &plugin, gate).await;
-            if let Record::Plan(plan) = &record {
+            if let Mode::Plan(plan) = &mode {
                 report.changes = plan.changes().into_iter().filter(|c| c.step == step.id).collect();
                 if report.status == Status::Succeeded && !report.changes.is_empty() {
                     report.status = Status::WouldChange;
                 }
             }
-            if let Record::Journal(journal, _) = &record {
+            if let Mode::Apply(apply) = &mode {
                 let status = if report.status == Status::Failed {
                     "failed"
                 } else {
                     "succeeded"
                 };
                 journal_event(
-                    journal,
+                    &apply.journal,
                     Event::StepFinished {
                         step: step.id.clone(),
                         status: status.into(),
@@ -340,13 +336,13 @@ impl Runner {
             reports.push(report);
         }
         let ok = reports.iter().all(|r| r.status != Status::Failed);
-        if let Record::Journal(journal, _) = &record {
+        if let Mode::Apply(apply) = &mode {
             let status = if ok { "succeeded" } else { "failed" };
-            journal_event(journal, Event::Finished { status: status.into() });
+            journal_event(&apply.journal, Event::Finished { status: status.into() });
         }
         RunReport {
             workflow: workflow.name.clone(),
-            mode: if mode == Mode::Plan { "plan" } else { "apply" },
+            mode: if matches!(mode, Mode::Plan(_)) { "plan" } else { "apply" },
             account,
             region,
             ok,
@@ -481,3 +477,6 @@ impl Scope for RunScope<'_> {
         Ok(value.clone())
     }
 }
+
+#[cfg(test)]
+mod tests;

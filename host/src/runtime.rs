@@ -7,13 +7,13 @@ use std::time::Duration;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Cache, CacheConfig, Config, Engine, Store, UpdateDeadline};
 
-use crate::bindings::StepPre;
-use crate::bindings::types::{Description, StepContext, StepError};
 use crate::gate::Gate;
+use crate::model::{Description, StepContext, StepError};
 use crate::plan::{NotInPlan, PlanStop};
 use crate::plugins::PluginBytes;
 use crate::report::Reporter;
 use crate::state::{LimitExceeded, StepState};
+use crate::wit::StepPre;
 
 /// How often the engine's epoch advances: the granularity of time limits.
 const TICK: Duration = Duration::from_millis(10);
@@ -93,7 +93,7 @@ pub struct Plugin {
     pub label: String,
     /// The component's SHA-256.
     pub sha256: String,
-    pre: StepPre<StepState>,
+    pre: StepPre,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -101,6 +101,7 @@ impl std::fmt::Debug for Plugin {
         f.debug_struct("Plugin")
             .field("label", &self.label)
             .field("sha256", &self.sha256)
+            .field("wit", &self.pre.version())
             .finish()
     }
 }
@@ -108,7 +109,7 @@ impl std::fmt::Debug for Plugin {
 /// Everything a step runs with.
 #[derive(Debug)]
 pub struct StepRun {
-    /// The step's gate: its grants, mode and AWS clients.
+    /// The step's gate: its grants, mode and AWS.
     pub gate: Gate,
     /// Where its logs go.
     pub reporter: Reporter,
@@ -116,6 +117,13 @@ pub struct StepRun {
     pub limits: Limits,
     /// The directory relative file paths are relative to (the workflow's).
     pub base_dir: PathBuf,
+}
+
+impl Plugin {
+    /// The version of `switchyard:step` it was built against.
+    pub fn wit_version(&self) -> &'static str {
+        self.pre.version()
+    }
 }
 
 impl Runtime {
@@ -132,7 +140,7 @@ impl Runtime {
         }
         let engine = Engine::new(&config).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         let mut linker = Linker::new(&engine);
-        crate::interfaces::add_to_linker(&mut linker).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
+        crate::wit::add_to_linker(&mut linker).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         spawn_ticker(&engine);
         Ok(Self { engine, linker })
     }
@@ -144,12 +152,7 @@ impl Runtime {
             reason,
         };
         let component = Component::new(&self.engine, &plugin.bytes).map_err(|e| fail(format!("{e:#}")))?;
-        let pre = self
-            .linker
-            .instantiate_pre(&component)
-            .map_err(|e| fail(format!("{e:#}")))?;
-        let pre = StepPre::new(pre)
-            .map_err(|e| fail(format!("it does not export the `switchyard:step/step` world: {e:#}")))?;
+        let pre = StepPre::new(&self.linker, &component).map_err(fail)?;
         Ok(Plugin {
             label: plugin.label.clone(),
             sha256: plugin.sha256.clone(),
@@ -160,11 +163,7 @@ impl Runtime {
     /// Asks a plugin to describe itself.
     pub async fn describe(&self, plugin: &Plugin, run: StepRun) -> Result<Description, StepFailure> {
         let mut store = self.store("describe".into(), run);
-        let result = async {
-            let step = plugin.pre.instantiate_async(&mut store).await?;
-            step.call_describe(&mut store).await
-        }
-        .await;
+        let result = plugin.pre.describe(&mut store).await;
         result.map_err(|e| failure(e, &store))
     }
 
@@ -177,11 +176,7 @@ impl Runtime {
         run: StepRun,
     ) -> Result<Result<String, StepError>, StepFailure> {
         let mut store = self.store(context.step_id.clone(), run);
-        let result = async {
-            let step = plugin.pre.instantiate_async(&mut store).await?;
-            step.call_run(&mut store, context, input).await
-        }
-        .await;
+        let result = plugin.pre.run(&mut store, context, input).await;
         store.data().reporter.finish(&context.step_id);
         result.map_err(|e| failure(e, &store))
     }

@@ -8,5 +8,6 @@ mod maintenance_failover;
 mod runs;
 mod sandbox;
 mod validate;
+mod versions;
 mod whoami;
 mod workflow_errors;

@@ -497,3 +497,132 @@ async fn a_change_that_cannot_be_undone_is_reported_not_skipped() {
     assert_eq!(again.code, 1, "{again:?}");
     assert!(again.stdout.contains("irreversible"), "{again:?}");
 }
+
+/// Switches the example to ACM end to end: the upload imports into ACM, and the maintenance
+/// site and attach-cert use the ACM certificate's ARN.
+fn acm_everywhere(site: &Site) {
+    site.edit("store = \"iam\", path = \"/cloudfront/\"", "store = \"acm\"");
+    site.edit(
+        "\"iam:read\", \"iam:write:/cloudfront/\"",
+        "\"acm:read\", \"acm:write\"",
+    );
+    site.edit(
+        "store = \"iam\", certificate = \"${steps.upload.id}\"",
+        "store = \"acm\", certificate = \"${steps.upload.id}\"",
+    );
+    site.edit(
+        "store = \"iam\", certificate = \"${steps.upload.name}\"",
+        "store = \"acm\", certificate = \"${steps.upload.id}\"",
+    );
+    site.edit(
+        "\"cloudfront:write\", \"iam:read\"]",
+        "\"cloudfront:write\", \"acm:read\"]",
+    );
+}
+
+/// A first plan runs every step of the workflow and lists every change; `apply --plan` then
+/// makes exactly those.
+async fn first_plan_then_apply_it(site: &Site, first: &str) {
+    site.clear_log();
+    let plan = site.run(&["plan", "workflow.toml", "--out", "plan.json"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
+    let report = plan.json();
+    let steps = report["steps"].as_array().expect("steps");
+    for step in steps {
+        assert!(
+            step["status"] == "would-change" || step["status"] == "succeeded",
+            "every step runs in a first plan: {step:#}"
+        );
+    }
+    let planned: Vec<Value> = steps
+        .iter()
+        .flat_map(|s| s["changes"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(planned[0]["change"]["kind"], first, "{planned:#?}");
+    assert_eq!(planned.len(), 9, "{planned:#?}");
+    let applied = site.run(&["apply", "workflow.toml", "--plan", "plan.json"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    let made = journaled_all(site, &applied.json()["run"]);
+    assert_eq!(made.len(), planned.len(), "{made:#?}");
+    site.clear_log();
+    site.apply();
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "converged");
+}
+
+/// Every change of run `id`.
+fn journaled_all(site: &Site, id: &Value) -> Vec<Value> {
+    let shown = site.run(&["runs", "show", id.as_str().expect("id")]);
+    assert_eq!(shown.code, 0, "{shown:?}");
+    shown.json()["changes"].as_array().cloned().expect("changes")
+}
+
+#[tokio::test]
+async fn a_first_plan_of_the_whole_workflow_with_iam_lists_every_change_and_applies() {
+    let site = Site::new().await;
+    first_plan_then_apply_it(&site, "upload-server-certificate").await;
+}
+
+#[tokio::test]
+async fn a_first_plan_of_the_whole_workflow_with_acm_lists_every_change_and_applies() {
+    let site = Site::new().await;
+    acm_everywhere(&site);
+    first_plan_then_apply_it(&site, "import-certificate").await;
+}
+
+/// Starts `rollback RUN`, waits until the emulator holds a request of `action` (handled first
+/// when `after`), and kills the process with SIGKILL there.
+fn rollback_killed_at(site: &Site, run: &str, action: &str, after: bool) {
+    site.emulator.post(
+        "/_switchyard/hooks/stall",
+        &json!({ "action": action, "after": after }).to_string(),
+    );
+    let mut child = site.emulator.switchyard().dir(site.path()).spawn(["rollback", run]);
+    let started = Instant::now();
+    while site.emulator.get("/_switchyard/hooks/stall")["stalled"] != true {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("rollback ended ({status}) before it sent {action}");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "rollback never sent {action}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    site.emulator.post("/_switchyard/hooks/stall", r#"{"release": true}"#);
+}
+
+#[tokio::test]
+async fn killed_during_a_rollback_the_next_rollback_finishes_it_exactly() {
+    let site = Site::new().await;
+    let before = snapshot(&site.sdk).await;
+    let applied = site.apply();
+    let run = applied["run"].as_str().expect("run id").to_owned();
+    // CloudFront disables the maintenance distribution; the answer is lost with the process.
+    rollback_killed_at(&site, &run, "UpdateDistribution", true);
+    let runs = site.runs();
+    assert_eq!(runs[0]["status"], "rollback-interrupted", "{runs:#?}");
+    let refused = site.run(&["apply", "workflow.toml"]);
+    assert_eq!(refused.code, 2, "an apply waits for the rollback: {refused:?}");
+    assert!(refused.stdout.contains("rollback"), "{refused:?}");
+    let shown = journaled_all(&site, &runs[0]["id"]);
+    let in_flight: Vec<&Value> = shown
+        .iter()
+        .flat_map(|c| c["undone_by"].as_array().into_iter().flatten())
+        .filter(|u| u["outcome"]["state"] == "in-doubt")
+        .collect();
+    assert_eq!(
+        in_flight.len(),
+        1,
+        "the disable, journaled before it was sent: {shown:#?}"
+    );
+    assert_eq!(in_flight[0]["change"]["kind"], "disable-distribution");
+
+    let rolled = site.run(&["rollback", &run]);
+    assert_eq!(rolled.code, 0, "{rolled:?}");
+    assert_eq!(rolled.json()["complete"], true, "{rolled:?}");
+    assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
+    assert_eq!(site.runs()[0]["status"], "rolled-back");
+}

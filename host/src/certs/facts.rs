@@ -7,7 +7,7 @@ use x509_parser::oid_registry::{
 use x509_parser::prelude::{GeneralName, X509Certificate};
 use x509_parser::public_key::PublicKey as ParsedKey;
 
-use crate::bindings::certificates::{CertificateFacts, KeyAlgorithm, PublicKey};
+use crate::model::{CertificateFacts, KeyAlgorithm, PublicKey};
 
 /// The SHA-256 fingerprint of DER bytes, lowercase hex.
 pub fn fingerprint(der: &[u8]) -> String {

@@ -16,7 +16,7 @@ pub(super) fn read_certificates(path: &Path) -> Result<Vec<Vec<u8>>, HostError> 
     let mut certs = Vec::new();
     for block in blocks.iter().filter(|b| b.tag() == "CERTIFICATE") {
         match X509Certificate::from_der(block.contents()) {
-            Ok((rest, _)) if rest.is_empty() => certs.push(block.contents().to_vec()),
+            Ok(([], _)) => certs.push(block.contents().to_vec()),
             Ok(_) => {
                 return Err(HostError::invalid(
                     field,

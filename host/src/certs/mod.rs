@@ -9,8 +9,8 @@ use std::path::Path;
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::bindings::certificates::{BundleFacts, BundleSource, CertificateFacts, Link, Verification};
 use crate::error::HostError;
+use crate::model::{BundleFacts, BundleSource, CertificateFacts, Link, Verification};
 pub use facts::fingerprint;
 use key::PrivateKey;
 
@@ -18,6 +18,9 @@ use key::PrivateKey;
 pub const MAX_CERTIFICATE_FILE: u64 = 2 * 1024 * 1024;
 /// The most a private key file may hold; an RSA 4096 key is about 3.3 KiB.
 pub const MAX_KEY_FILE: u64 = 64 * 1024;
+
+/// A loaded bundle as a step's handle holds it: shared with the changes that upload it.
+pub type SharedBundle = std::sync::Arc<Bundle>;
 
 /// A loaded certificate bundle: leaf, chain and private key.
 pub struct Bundle {

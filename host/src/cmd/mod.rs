@@ -16,10 +16,11 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
-use switchyard::aws::{Aws, AwsOptions, AwsSetupError};
+use switchyard::provider::aws::{Aws, AwsOptions, AwsSetupError};
 use switchyard::report::Reporter;
 use switchyard::runner::{PrepareError, Runner};
 use switchyard::runtime::Runtime;
+use switchyard::session::{SavedPlanError, SessionError};
 use switchyard::workflow::{Workflow, WorkflowError};
 
 /// Exit code: a step or a validation failed.
@@ -201,11 +202,15 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     if let Some(validate::Failed(code, _)) = err.downcast_ref() {
         return *code;
     }
+    let prepare = |e: &PrepareError| !matches!(e, PrepareError::Identity(_));
     let usage = err.downcast_ref::<WorkflowError>().is_some()
         || err.downcast_ref::<UsageError>().is_some()
         || err.downcast_ref::<AwsSetupError>().is_some()
-        || err
-            .downcast_ref::<PrepareError>()
-            .is_some_and(|e| !matches!(e, PrepareError::Identity(_)));
+        || err.downcast_ref::<PrepareError>().is_some_and(prepare)
+        || err.downcast_ref::<SessionError>().is_some_and(|e| match e {
+            SessionError::Prepare(e) => prepare(e),
+            SessionError::Refused(_) | SessionError::SavedPlan(SavedPlanError::Refused { .. }) => true,
+            _ => false,
+        });
     if usage { USAGE } else { FAILED }
 }

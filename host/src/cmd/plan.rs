@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use switchyard::session::SavedPlan;
 
-use super::run::{Ready, SavedPlan, human};
+use super::run::{human, session};
 use super::{FAILED, Global};
 
 /// Show what a workflow would change, changing nothing: reads go to AWS; every write is shown
@@ -22,12 +23,12 @@ pub struct Plan {
 
 impl Plan {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
-        let ready = Ready::load(global, &self.file).await?;
-        let report = ready.plan().await;
+        let session = session(global, &self.file).await?;
+        let report = session.plan().await;
         if let Some(out) = &self.out
             && report.ok
         {
-            let saved = serde_json::to_vec_pretty(&SavedPlan::of(&ready, &report))?;
+            let saved = serde_json::to_vec_pretty(&SavedPlan::of(&session, &report))?;
             std::fs::write(out, saved).with_context(|| format!("cannot save the plan to {}", out.display()))?;
         }
         global.print(&report, || human(&report))?;

@@ -3,11 +3,12 @@
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use anyhow::bail;
-use switchyard::journal::{self, Journal, RunStatus};
-use switchyard::rollback::{self, RollbackReport};
+use switchyard::journal;
+use switchyard::rollback::RollbackReport;
+use switchyard::session::{RollbackOptions, rollback_run};
 
-use super::{FAILED, Global, UsageError};
+use super::run::write_change;
+use super::{FAILED, Global};
 
 /// Undo a run's changes, newest first. A change that cannot be undone is reported, never
 /// skipped; rolling back twice is harmless.
@@ -27,43 +28,12 @@ impl Rollback {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
         let dir = global.runs_dir(&std::env::current_dir()?);
         let run = journal::find(&dir, &self.run)?;
-        if run.status == RunStatus::Running {
-            bail!(UsageError(format!(
-                "run {} is in progress in another switchyard process: wait for it to finish",
-                run.id
-            )));
-        }
-        // Undoing an older run under a newer one would pull resources from under it.
-        let later: Vec<String> = journal::list(&dir)?
-            .into_iter()
-            .filter(|r| r.file == run.file && r.id > run.id && !r.changes.is_empty())
-            .filter(|r| !matches!(r.status, RunStatus::RolledBack))
-            .map(|r| r.id)
-            .collect();
-        if !later.is_empty() && !self.force {
-            bail!(UsageError(format!(
-                "run {} of {} changed things after run {}: roll back {} first (newest first), or pass --force",
-                later.join(", "),
-                run.workflow,
-                run.id,
-                if later.len() == 1 { "it" } else { "them" }
-            )));
-        }
         let aws = global.aws(Some(&run.region)).await?;
-        let caller = aws.caller().await?;
-        if caller.account != run.account {
-            bail!(UsageError(format!(
-                "run {} changed account {}, but the credentials are for account {}: nothing was undone",
-                run.id, run.account, caller.account
-            )));
-        }
-        let _lock = if self.plan {
-            None
-        } else {
-            Some(journal::lock_workflow(&dir, &run.file)?)
+        let options = RollbackOptions {
+            plan: self.plan,
+            force: self.force,
         };
-        let journal = if self.plan { None } else { Some(Journal::open(&run)?) };
-        let report = rollback::rollback(&aws, &run, journal.as_ref(), &global.reporter()).await?;
+        let report = rollback_run(&dir, &run, aws, options, &global.reporter()).await?;
         global.print(&report, || human(&report))?;
         Ok(if report.complete || report.plan {
             ExitCode::SUCCESS
@@ -95,6 +65,9 @@ pub fn human(report: &RollbackReport) -> String {
                 let _ = writeln!(out, ": {reason}");
             }
             None => out.push('\n'),
+        }
+        for change in &item.changes {
+            write_change(&mut out, change);
         }
     }
     let _ = writeln!(

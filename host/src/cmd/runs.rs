@@ -3,6 +3,7 @@
 use std::fmt::Write;
 use std::process::ExitCode;
 
+use switchyard::changes::Kind;
 use switchyard::journal::{self, Outcome, Run, Undo};
 
 use super::Global;
@@ -87,6 +88,7 @@ fn show(run: &Run) -> String {
         };
         let undo = match &c.undo {
             Undo::No => String::new(),
+            Undo::Started => ", being undone (a rollback was interrupted)".to_owned(),
             Undo::Undone => ", undone".to_owned(),
             Undo::Irreversible(why) => format!(", cannot be undone: {why}"),
             Undo::Failed(why) => format!(", undo failed: {why}"),
@@ -100,6 +102,20 @@ fn show(run: &Run) -> String {
             c.change.resource()
         );
         super::run::write_diff(&mut out, &c.change.diff());
+        for u in &c.undone_by {
+            let state = match &u.outcome {
+                Outcome::Applied => "applied".to_owned(),
+                Outcome::InDoubt => "in doubt".to_owned(),
+                Outcome::NotApplied(why) => format!("not applied: {why}"),
+            };
+            let _ = writeln!(
+                out,
+                "      undone by #{} {} {}: {state}",
+                u.seq,
+                u.change.action().name(),
+                u.change.resource()
+            );
+        }
     }
     out
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use switchyard::gate::{Capability, Grant, Mode, Record};
+use switchyard::gate::{Capability, Grant, Mode};
 use switchyard::plugins::PluginRef;
 use switchyard::report::Reporter;
 use switchyard::runner::Status;
@@ -87,9 +87,7 @@ impl Validate {
         };
         let runner = global.runner(reporter)?;
         let steps = runner.prepare(&workflow).await?;
-        let report = runner
-            .execute(&workflow, &steps, None, String::new(), Mode::Apply, Record::Nowhere)
-            .await;
+        let report = runner.execute(&workflow, &steps, String::new(), Mode::Offline).await;
         let step = report
             .steps
             .into_iter()

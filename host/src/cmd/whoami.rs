@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use serde::Serialize;
+use switchyard::provider::StsRead;
 use switchyard::runner::PrepareError;
 
 use super::Global;

@@ -1,18 +1,18 @@
 //! The journal: every apply is a run, and every change a run makes is written down, durably,
 //! before it is sent, with the state it replaces; its outcome follows. Rollback and resume read
-//! it back.
+//! it back ([`Run`]).
 //!
 //! A run is one file, `<runs dir>/<run id>.jsonl` (by default the runs dir is
-//! `.switchyard/runs/` next to the workflow file). Each line is one JSON object with `at` (RFC
-//! 3339 UTC) and `event`, appended with one write and flushed to disk (`fdatasync`) before the
-//! host goes on. A crash can therefore cut off at most the last line, which is ignored when read
-//! back. While a process works on a run it holds an exclusive lock on the file. See
-//! `docs/journal.md` for every event.
+//! `.switchyard/runs/` next to the workflow file). Each line is one JSON object with `format`
+//! ([`FORMAT`]), `at` (RFC 3339 UTC) and `event`, appended with one write and flushed to disk
+//! (`fdatasync`) before the host goes on. A crash can therefore cut off at most the last line:
+//! it is ignored when read back, and cut off before anything is appended. While a process works
+//! on a run it holds an exclusive lock on the file. See `docs/journal.md` for every event.
 
-mod change;
+mod run;
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -20,7 +20,12 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-pub use change::{Action, Change, FieldDiff, diff_values, record_key};
+pub use self::run::{ChangeRecord, Outcome, Run, RunStatus, Undo, find, list};
+use crate::changes::Change;
+
+/// The journal format this host writes. It reads every format up to this one: format 1 (no
+/// `format` field) wrote enums and one field in Rust's spelling (`Iam`, `type_`).
+pub const FORMAT: u32 = 2;
 
 /// The journal could not be written or read.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +47,18 @@ pub enum JournalError {
         line: usize,
         /// Why.
         error: serde_json::Error,
+    },
+    /// A line was written by a newer switchyard.
+    #[error(
+        "{path}:{line}: written in journal format {format}, but this switchyard reads formats 1 to {FORMAT}: use the switchyard that wrote it, or a newer one"
+    )]
+    NewerFormat {
+        /// The file.
+        path: PathBuf,
+        /// The line number.
+        line: usize,
+        /// The format it has.
+        format: u32,
     },
     /// Another process holds the run.
     #[error("{path}: run {run} is in progress in another switchyard process; wait for it to finish")]
@@ -71,11 +88,18 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
 /// One line of the journal.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entry {
+    /// The format it is written in; absent in format 1.
+    #[serde(default = "format_1")]
+    pub format: u32,
     /// When it was written (RFC 3339, UTC).
     pub at: String,
     /// What happened.
     #[serde(flatten)]
     pub event: Event,
+}
+
+fn format_1() -> u32 {
+    1
 }
 
 /// What a journal line records.
@@ -101,10 +125,13 @@ pub enum Event {
     Intent {
         /// Its number in the run, from 1.
         seq: u32,
-        /// The step making it.
+        /// The step making it (`rollback` for an undo).
         step: String,
         /// The change, with the state it replaces.
         change: Change,
+        /// For a rollback's change: the number of the change it undoes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        undoes: Option<u32>,
     },
     /// AWS accepted the change.
     Done {
@@ -144,6 +171,8 @@ pub enum Event {
         /// `succeeded` or `failed`.
         status: String,
     },
+    /// A rollback began (or took up one that was interrupted).
+    RollbackStarted,
     /// A change was undone by a rollback.
     Undone {
         /// Its number.
@@ -223,14 +252,7 @@ impl Journal {
         })?;
         // The new file's name must survive a crash too.
         File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))?;
-        let journal = Self {
-            inner: Arc::new(Mutex::new(Open {
-                path,
-                run: run.clone(),
-                file: handle,
-                next_seq: 1,
-            })),
-        };
+        let journal = Self::held(path, run.clone(), handle, 1);
         journal.append(Event::Started {
             run,
             workflow: workflow.to_owned(),
@@ -241,22 +263,33 @@ impl Journal {
         Ok(journal)
     }
 
-    /// Opens an existing run to add to it (resume or rollback), locking it.
+    /// Opens an existing run to add to it (resume or rollback), locking it. A last line cut off
+    /// by a crash is cut away first, so that what is appended starts on a line of its own.
     pub fn open(run: &Run) -> Result<Self, JournalError> {
-        let handle = OpenOptions::new().append(true).open(&run.path).map_err(io(&run.path))?;
+        let mut handle = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&run.path)
+            .map_err(io(&run.path))?;
         handle.try_lock().map_err(|_| JournalError::Busy {
             path: run.path.clone(),
             run: run.id.clone(),
         })?;
-        let next_seq = run.changes.iter().map(|c| c.seq).max().unwrap_or(0) + 1;
-        Ok(Self {
+        cut_torn_line(&mut handle).map_err(io(&run.path))?;
+        handle.seek(SeekFrom::End(0)).map_err(io(&run.path))?;
+        let next_seq = run.last_seq() + 1;
+        Ok(Self::held(run.path.clone(), run.id.clone(), handle, next_seq))
+    }
+
+    fn held(path: PathBuf, run: String, file: File, next_seq: u32) -> Self {
+        Self {
             inner: Arc::new(Mutex::new(Open {
-                path: run.path.clone(),
-                run: run.id.clone(),
-                file: handle,
+                path,
+                run,
+                file,
                 next_seq,
             })),
-        })
+        }
     }
 
     /// The run's id.
@@ -275,8 +308,9 @@ impl Journal {
         write_entry(&mut open, event)
     }
 
-    /// Records that `step` is about to make `change`; returns its number.
-    pub fn intent(&self, step: &str, change: Change) -> Result<u32, JournalError> {
+    /// Records that `step` is about to make `change` (undoing change `undoes`, for a rollback);
+    /// returns its number.
+    pub fn intent(&self, step: &str, change: Change, undoes: Option<u32>) -> Result<u32, JournalError> {
         let mut open = self.lock();
         let seq = open.next_seq;
         write_entry(
@@ -285,6 +319,7 @@ impl Journal {
                 seq,
                 step: step.to_owned(),
                 change,
+                undoes,
             },
         )?;
         open.next_seq += 1;
@@ -299,7 +334,11 @@ impl Journal {
 }
 
 fn write_entry(open: &mut Open, event: Event) -> Result<(), JournalError> {
-    let entry = Entry { at: now(), event };
+    let entry = Entry {
+        format: FORMAT,
+        at: now(),
+        event,
+    };
     let mut line = serde_json::to_vec(&entry).map_err(|e| JournalError::Io {
         path: open.path.clone(),
         error: std::io::Error::other(e),
@@ -310,248 +349,17 @@ fn write_entry(open: &mut Open, event: Event) -> Result<(), JournalError> {
     open.file.sync_data().map_err(io(&path))
 }
 
-/// What is known of one change in a run.
-#[derive(Clone, Debug, Serialize)]
-pub struct ChangeRecord {
-    /// Its number.
-    pub seq: u32,
-    /// The step that made it.
-    pub step: String,
-    /// The change.
-    pub change: Change,
-    /// Whether it took effect.
-    pub outcome: Outcome,
-    /// The id of what it created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
-    /// Where rollback is with it.
-    pub undo: Undo,
-}
-
-/// Whether a change took effect.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", content = "error", rename_all = "kebab-case")]
-pub enum Outcome {
-    /// Sent; no outcome was written (the process stopped while it was in flight).
-    InDoubt,
-    /// AWS accepted it.
-    Applied,
-    /// AWS refused it, or reconciliation found it never took effect.
-    NotApplied(String),
-}
-
-/// Where rollback is with a change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", content = "reason", rename_all = "kebab-case")]
-pub enum Undo {
-    /// Not rolled back.
-    No,
-    /// Undone.
-    Undone,
-    /// Cannot be undone.
-    Irreversible(String),
-    /// The last try failed.
-    Failed(String),
-}
-
-/// A run as read back from its journal.
-#[derive(Clone, Debug, Serialize)]
-pub struct Run {
-    /// Its id.
-    pub id: String,
-    /// Its file.
-    pub path: PathBuf,
-    /// The workflow's name.
-    pub workflow: String,
-    /// The workflow file.
-    pub file: PathBuf,
-    /// The account.
-    pub account: String,
-    /// The region.
-    pub region: String,
-    /// When it began.
-    pub started: String,
-    /// Its status now.
-    pub status: RunStatus,
-    /// How often it was resumed.
-    pub resumed: u32,
-    /// The step that failed, if one did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failed_step: Option<String>,
-    /// Each change, in order.
-    pub changes: Vec<ChangeRecord>,
-}
-
-/// Where a run is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RunStatus {
-    /// A process is working on it.
-    Running,
-    /// It stopped without finishing (a crash, a kill): `apply` resumes it.
-    Interrupted,
-    /// Every step succeeded.
-    Succeeded,
-    /// A step failed.
-    Failed,
-    /// Rolled back: every change undone.
-    RolledBack,
-    /// A rollback left changes it could not undo.
-    PartlyRolledBack,
-}
-
-impl RunStatus {
-    /// The status's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Running => "running",
-            Self::Interrupted => "interrupted",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::RolledBack => "rolled-back",
-            Self::PartlyRolledBack => "partly-rolled-back",
-        }
+/// Cuts a file back to its last whole line (one ending in a newline).
+fn cut_torn_line(file: &mut File) -> std::io::Result<()> {
+    let mut text = Vec::new();
+    file.seek(SeekFrom::Start(0))?;
+    file.read_to_end(&mut text)?;
+    if text.is_empty() || text.ends_with(b"\n") {
+        return Ok(());
     }
-}
-
-impl Run {
-    /// Reads the run in `path`.
-    pub fn load(path: &Path) -> Result<Self, JournalError> {
-        let file = File::open(path).map_err(io(path))?;
-        let mut lines: Vec<String> = Vec::new();
-        for line in BufReader::new(&file).lines() {
-            lines.push(line.map_err(io(path))?);
-        }
-        let mut run = Run {
-            id: path.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
-            path: path.to_owned(),
-            workflow: String::new(),
-            file: PathBuf::new(),
-            account: String::new(),
-            region: String::new(),
-            started: String::new(),
-            status: RunStatus::Interrupted,
-            resumed: 0,
-            failed_step: None,
-            changes: Vec::new(),
-        };
-        let last = lines.len();
-        for (i, line) in lines.iter().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let entry: Entry = match serde_json::from_str(line) {
-                Ok(entry) => entry,
-                // A crash mid-write can cut off the last line only: it was never flushed, so
-                // nothing relied on it.
-                Err(_) if i + 1 == last => break,
-                Err(error) => {
-                    return Err(JournalError::Damaged {
-                        path: path.to_owned(),
-                        line: i + 1,
-                        error,
-                    });
-                }
-            };
-            run.apply(entry);
-        }
-        // An unfinished run whose file nobody holds was interrupted; one that is held is running.
-        if run.status == RunStatus::Interrupted && file.try_lock_shared().is_err() {
-            run.status = RunStatus::Running;
-        }
-        Ok(run)
-    }
-
-    fn change(&mut self, seq: u32) -> Option<&mut ChangeRecord> {
-        self.changes.iter_mut().find(|c| c.seq == seq)
-    }
-
-    fn apply(&mut self, entry: Entry) {
-        match entry.event {
-            Event::Started {
-                run,
-                workflow,
-                file,
-                account,
-                region,
-            } => {
-                self.id = run;
-                self.workflow = workflow;
-                self.file = file;
-                self.account = account;
-                self.region = region;
-                self.started = entry.at;
-            }
-            Event::Resumed => {
-                self.resumed += 1;
-                self.status = RunStatus::Interrupted;
-                self.failed_step = None;
-            }
-            Event::Intent { seq, step, change } => self.changes.push(ChangeRecord {
-                seq,
-                step,
-                change,
-                outcome: Outcome::InDoubt,
-                created: None,
-                undo: Undo::No,
-            }),
-            Event::Done { seq, created } => {
-                if let Some(c) = self.change(seq) {
-                    c.outcome = Outcome::Applied;
-                    c.created = created;
-                }
-            }
-            Event::Failed { seq, error } => {
-                if let Some(c) = self.change(seq) {
-                    c.outcome = Outcome::NotApplied(error);
-                }
-            }
-            Event::Reconciled { seq, applied, created } => {
-                if let Some(c) = self.change(seq) {
-                    c.outcome = match applied {
-                        Some(true) => Outcome::Applied,
-                        Some(false) => Outcome::NotApplied("never took effect (found after a crash)".into()),
-                        None => Outcome::InDoubt,
-                    };
-                    c.created = created.or(c.created.take());
-                }
-            }
-            Event::StepFinished { step, status } => {
-                if status == "failed" {
-                    self.failed_step = Some(step);
-                }
-            }
-            Event::Finished { status } => {
-                self.status = if status == "succeeded" {
-                    RunStatus::Succeeded
-                } else {
-                    RunStatus::Failed
-                };
-            }
-            Event::Undone { seq } => {
-                if let Some(c) = self.change(seq) {
-                    c.undo = Undo::Undone;
-                }
-            }
-            Event::Irreversible { seq, reason } => {
-                if let Some(c) = self.change(seq) {
-                    c.undo = Undo::Irreversible(reason);
-                }
-            }
-            Event::UndoFailed { seq, error } => {
-                if let Some(c) = self.change(seq) {
-                    c.undo = Undo::Failed(error);
-                }
-            }
-            Event::RolledBack { complete } => {
-                self.status = if complete {
-                    RunStatus::RolledBack
-                } else {
-                    RunStatus::PartlyRolledBack
-                };
-            }
-        }
-    }
+    let whole = text.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    file.set_len(whole as u64)?;
+    file.sync_data()
 }
 
 /// Held while a process applies or rolls back a workflow: one at a time per workflow file.
@@ -585,72 +393,5 @@ pub fn default_dir(workflow_dir: &Path) -> PathBuf {
     workflow_dir.join(".switchyard").join("runs")
 }
 
-/// Every run in `dir`, oldest first.
-pub fn list(dir: &Path) -> Result<Vec<Run>, JournalError> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io(dir)(e)),
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-        .collect();
-    paths.sort();
-    paths.iter().map(|p| Run::load(p)).collect()
-}
-
-/// The run `id` in `dir`.
-pub fn find(dir: &Path, id: &str) -> Result<Run, JournalError> {
-    let path = dir.join(format!("{id}.jsonl"));
-    if id.contains(['/', '\\']) || !path.is_file() {
-        return Err(JournalError::NoSuchRun {
-            run: id.to_owned(),
-            dir: dir.to_owned(),
-        });
-    }
-    Run::load(&path)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_run_reads_back_and_survives_a_cut_off_last_line() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let journal =
-            Journal::create(dir.path(), "wf", Path::new("/w.toml"), "123456789012", "us-east-1").expect("created");
-        let change = Change::CreateBucket { name: "b".into() };
-        let seq = journal.intent("site", change.clone()).expect("intent");
-        journal.append(Event::Done { seq, created: None }).expect("done");
-        let seq2 = journal
-            .intent("site", Change::DeleteBucket { name: "c".into() })
-            .expect("intent");
-        let path = journal.path();
-        drop(journal);
-        // A crash in the middle of the next write.
-        let mut f = OpenOptions::new().append(true).open(&path).expect("open");
-        f.write_all(br#"{"at":"x","event":"done","se"#).expect("write");
-
-        let run = Run::load(&path).expect("loads");
-        assert_eq!(run.status, RunStatus::Interrupted);
-        assert_eq!(run.changes.len(), 2);
-        assert_eq!(run.changes[0].change, change);
-        assert_eq!(run.changes[0].outcome, Outcome::Applied);
-        assert_eq!(run.changes[1].seq, seq2);
-        assert_eq!(run.changes[1].outcome, Outcome::InDoubt);
-    }
-
-    #[test]
-    fn a_held_run_shows_as_running_and_cannot_be_opened_twice() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let journal = Journal::create(dir.path(), "wf", Path::new("/w.toml"), "1", "us-east-1").expect("created");
-        let run = Run::load(&journal.path()).expect("loads");
-        assert_eq!(run.status, RunStatus::Running);
-        assert!(matches!(Journal::open(&run), Err(JournalError::Busy { .. })));
-        drop(journal);
-        assert_eq!(Run::load(&run.path).expect("loads").status, RunStatus::Interrupted);
-    }
-}
+mod tests;

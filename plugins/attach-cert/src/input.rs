@@ -163,7 +163,8 @@ fn certificate(input: &Input) -> Result<(), StepError> {
             "`certificate` `{c}` is not an IAM server certificate name (1–128 letters, digits and \
              `+=,.@_-`): give the name, e.g. upload-cert's `name` output"
         ))),
-        Store::Acm if !acm_arn_ok(c) => Err(refuse(format!(
+        // In a plan, the certificate upload-cert would import is known only after apply.
+        Store::Acm if !acm_arn_ok(c) && !switchyard_sdk::is_placeholder(c) => Err(refuse(format!(
             "`certificate` `{c}` is not an ACM certificate ARN in us-east-1 \
              (arn:aws:acm:us-east-1:ACCOUNT:certificate/ID): CloudFront uses ACM certificates from \
              us-east-1 only. Give the ARN (upload-cert's `id` output), or set `store` to \"iam\""

@@ -15,7 +15,7 @@
 //! ```
 //!
 //! The host interfaces are re-exported as modules ([`log`], [`identity`], [`certificates`],
-//! [`distributions`], [`dns`], [`storage`]); every call returns [`Error`] when it fails.
+//! [`distributions`], [`dns`], [`storage`], [`run`]); every call returns [`Error`] when it fails.
 //! [`names`] matches certificate names against domain names (RFC 6125), on any target.
 #![deny(missing_docs)]
 
@@ -23,7 +23,7 @@
 #[allow(clippy::too_many_arguments)]
 pub mod wit {
     wit_bindgen::generate!({
-        path: "../../wit",
+        path: "../../wit/step@0.3.0",
         world: "switchyard:step/step",
         pub_export_macro: true,
         default_bindings_module: "switchyard_sdk::wit",
@@ -35,7 +35,7 @@ pub use wit::Guest as Step;
 pub use wit::switchyard::step::types::{
     AwsError, DeniedError, Description, Error, InvalidInputError, StepContext, StepError,
 };
-pub use wit::switchyard::step::{certificates, distributions, dns, identity, log, storage};
+pub use wit::switchyard::step::{certificates, distributions, dns, identity, log, run, storage};
 
 pub mod date;
 pub mod names;
@@ -62,12 +62,21 @@ impl Store {
     }
 }
 
-/// Whether `value` is a plan's placeholder: in `switchyard plan`, what only AWS can tell (a new
-/// certificate's id, a new distribution's domain name) reaches later steps as
-/// `(known after apply: …)`. Pass such a value on to the host as it is, instead of checking its
-/// form; the host knows it, and apply gives the real value.
+/// Whether `value` is (or holds) a plan's placeholder: in `switchyard plan`, what only AWS can
+/// tell (a new certificate's id, a new distribution's domain name) reaches later steps as a
+/// placeholder. Pass such a value on to the host as it is, instead of checking its form; the
+/// host knows it, and apply gives the real value. The host answers ([`run::placeholder`]);
+/// outside a plan, and off WebAssembly (a plugin's own unit tests), nothing is a placeholder.
 pub fn is_placeholder(value: &str) -> bool {
-    value.contains("(known after apply: ")
+    #[cfg(target_family = "wasm")]
+    {
+        run::placeholder(value).is_some()
+    }
+    #[cfg(not(target_family = "wasm"))]
+    {
+        let _ = value;
+        false
+    }
 }
 
 /// Exports a type implementing [`Step`] as the plugin's step.

@@ -1,0 +1,182 @@
+//! The journal's own tests: durability, torn lines, formats, and a journal written by the
+//! release before this format, read back.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+
+use super::*;
+use crate::changes::{CreateBucket, DeleteBucket, Kind};
+
+fn bucket(name: &str) -> Change {
+    CreateBucket {
+        name: name.into(),
+        region: "us-east-1".into(),
+    }
+    .into()
+}
+
+#[test]
+fn a_run_reads_back_and_survives_a_cut_off_last_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal =
+        Journal::create(dir.path(), "wf", Path::new("/w.toml"), "123456789012", "us-east-1").expect("created");
+    let seq = journal.intent("site", bucket("b"), None).expect("intent");
+    journal.append(Event::Done { seq, created: None }).expect("done");
+    let seq2 = journal
+        .intent("site", DeleteBucket { name: "c".into() }.into(), None)
+        .expect("intent");
+    let path = journal.path();
+    drop(journal);
+    // A crash in the middle of the next write.
+    let mut f = OpenOptions::new().append(true).open(&path).expect("open");
+    f.write_all(br#"{"format":2,"at":"x","event":"done","se"#)
+        .expect("write");
+
+    let run = Run::load(&path).expect("loads");
+    assert_eq!(run.status, RunStatus::Interrupted);
+    assert_eq!(run.changes.len(), 2);
+    assert_eq!(run.changes[0].change, bucket("b"));
+    assert_eq!(run.changes[0].outcome, Outcome::Applied);
+    assert_eq!(run.changes[1].seq, seq2);
+    assert_eq!(run.changes[1].outcome, Outcome::InDoubt);
+}
+
+#[test]
+fn a_torn_last_line_is_cut_before_anything_is_appended() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = Journal::create(dir.path(), "wf", Path::new("/w.toml"), "1", "us-east-1").expect("created");
+    journal.intent("site", bucket("b"), None).expect("intent");
+    let path = journal.path();
+    drop(journal);
+    let mut f = OpenOptions::new().append(true).open(&path).expect("open");
+    f.write_all(br#"{"format":2,"at":"x","event":"do"#).expect("torn");
+    drop(f);
+
+    let run = Run::load(&path).expect("loads");
+    let journal = Journal::open(&run).expect("opens");
+    journal.append(Event::Resumed).expect("appends");
+    drop(journal);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(!text.contains(r#""event":"do""#), "the torn line is gone: {text}");
+    let run = Run::load(&path).expect("still a journal");
+    assert_eq!(run.resumed, 1);
+    assert_eq!(run.changes.len(), 1);
+}
+
+#[test]
+fn a_held_run_shows_as_running_and_cannot_be_opened_twice() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = Journal::create(dir.path(), "wf", Path::new("/w.toml"), "1", "us-east-1").expect("created");
+    let run = Run::load(&journal.path()).expect("loads");
+    assert_eq!(run.status, RunStatus::Running);
+    assert!(matches!(Journal::open(&run), Err(JournalError::Busy { .. })));
+    drop(journal);
+    assert_eq!(Run::load(&run.path).expect("loads").status, RunStatus::Interrupted);
+}
+
+#[test]
+fn a_line_of_a_newer_format_is_refused_with_the_format_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = Journal::create(dir.path(), "wf", Path::new("/w.toml"), "1", "us-east-1").expect("created");
+    let path = journal.path();
+    drop(journal);
+    let mut f = OpenOptions::new().append(true).open(&path).expect("open");
+    f.write_all(b"{\"format\":3,\"at\":\"x\",\"event\":\"teleported\"}\n")
+        .expect("write");
+    f.write_all(b"{\"format\":2,\"at\":\"x\",\"event\":\"resumed\"}\n")
+        .expect("write");
+    let err = Run::load(&path).expect_err("refused");
+    assert!(
+        matches!(err, JournalError::NewerFormat { format: 3, line: 2, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("reads formats 1 to 2"), "{err}");
+}
+
+#[test]
+fn undo_changes_are_kept_under_the_change_they_undo() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = Journal::create(dir.path(), "wf", Path::new("/w.toml"), "1", "us-east-1").expect("created");
+    let seq = journal.intent("site", bucket("b"), None).expect("intent");
+    journal
+        .append(Event::Done {
+            seq,
+            created: Some("b".into()),
+        })
+        .expect("done");
+    journal.append(Event::RollbackStarted).expect("rollback");
+    let undo = journal
+        .intent("rollback", DeleteBucket { name: "b".into() }.into(), Some(seq))
+        .expect("undo intent");
+    let run = Run::load(&journal.path()).expect("loads");
+    assert_eq!(run.status, RunStatus::Running, "held while the rollback runs");
+    assert_eq!(run.changes.len(), 1, "an undo is not a change of the run");
+    assert_eq!(run.changes[0].undo, Undo::Started);
+    assert_eq!(run.changes[0].undone_by[0].seq, undo);
+    assert_eq!(run.changes[0].undone_by[0].outcome, Outcome::InDoubt);
+    assert_eq!(run.last_seq(), undo);
+    drop(journal);
+    assert_eq!(
+        Run::load(&run.path).expect("loads").status,
+        RunStatus::RollbackInterrupted
+    );
+}
+
+/// A journal the release before format 2 wrote (`switchyard apply` of the maintenance-failover
+/// workflow, then `switchyard rollback`), checked in as it was written: this host reads it.
+#[test]
+fn a_journal_written_in_format_1_reads_back_whole() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/journal-format-1.jsonl");
+    let run = Run::load(&path).expect("format 1 reads");
+    assert_eq!(run.workflow, "maintenance-failover");
+    assert_eq!(run.status, RunStatus::RolledBack);
+    let kinds: Vec<String> = run.changes.iter().map(|c| c.change.resource()).collect();
+    assert!(
+        kinds
+            .iter()
+            .any(|k| k.starts_with("IAM server certificate /cloudfront/")),
+        "{kinds:?}"
+    );
+    assert!(
+        run.changes
+            .iter()
+            .all(|c| c.outcome == Outcome::Applied && c.undo == Undo::Undone)
+    );
+    let viewer = run
+        .changes
+        .iter()
+        .find_map(|c| match &c.change {
+            Change::CreateDistribution(d) => Some(d.spec.viewer_certificate.clone()),
+            _ => None,
+        })
+        .expect("the maintenance distribution");
+    assert_eq!(
+        viewer.source,
+        crate::model::CertificateSource::Iam,
+        "`Iam` reads as iam"
+    );
+    assert_eq!(viewer.ssl_support_method, Some(crate::model::SslSupportMethod::SniOnly));
+    let records = run
+        .changes
+        .iter()
+        .find_map(|c| match &c.change {
+            Change::ChangeRecordSets(r) => Some(r.after.clone()),
+            _ => None,
+        })
+        .expect("the failover records");
+    assert!(
+        records.iter().all(|r| r.record_type == "A"),
+        "`type_` reads as the type"
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r.failover == Some(crate::model::FailoverRole::Primary))
+    );
+    // What this host writes of it reads back the same.
+    for record in &run.changes {
+        let again: Change = serde_json::from_value(record.change.to_json()).expect("format 2 reads");
+        assert_eq!(again, record.change);
+    }
+}

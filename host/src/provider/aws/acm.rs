@@ -1,0 +1,96 @@
+//! ACM certificates, in the workflow's region.
+
+use async_trait::async_trait;
+use aws_sdk_acm::primitives::Blob;
+use aws_sdk_acm::types::{Filters, KeyAlgorithm};
+
+use super::{Aws, missing};
+use crate::certs::Bundle;
+use crate::model::AcmCertificate;
+use crate::provider::{AcmRead, AcmWrite, Result};
+
+#[async_trait]
+impl AcmRead for Aws {
+    async fn describe_certificate(&self, arn: &str) -> Result<AcmCertificate> {
+        let out = self
+            .read("acm", "DescribeCertificate", || {
+                self.acm.describe_certificate().certificate_arn(arn).send()
+            })
+            .await?;
+        let c = out.certificate.ok_or_else(|| missing("the certificate"))?;
+        Ok(AcmCertificate {
+            arn: c.certificate_arn.unwrap_or_else(|| arn.to_owned()),
+            domain_name: c.domain_name.unwrap_or_default(),
+            subject_alternative_names: c.subject_alternative_names.unwrap_or_default(),
+            status: c.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            serial: c.serial.map(|s| s.replace(':', "").to_ascii_lowercase()),
+            not_after: c.not_after.map(|t| t.secs()),
+            in_use_by: c.in_use_by.unwrap_or_default(),
+        })
+    }
+
+    /// Every key type: ACM lists only RSA 2048 and P-256 certificates unless asked for all.
+    async fn list_certificates(&self) -> Result<Vec<AcmCertificate>> {
+        let filters = Filters::builder()
+            .set_key_types(Some(
+                KeyAlgorithm::values().iter().map(|v| KeyAlgorithm::from(*v)).collect(),
+            ))
+            .build();
+        let mut arns = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let out = self
+                .read("acm", "ListCertificates", || {
+                    self.acm
+                        .list_certificates()
+                        .includes(filters.clone())
+                        .set_next_token(next.clone())
+                        .send()
+                })
+                .await?;
+            arns.extend(
+                out.certificate_summary_list
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|s| s.certificate_arn),
+            );
+            match out.next_token {
+                Some(token) => next = Some(token),
+                None => break,
+            }
+        }
+        let mut all = Vec::with_capacity(arns.len());
+        for arn in arns {
+            all.push(self.describe_certificate(&arn).await?);
+        }
+        Ok(all)
+    }
+}
+
+#[async_trait]
+impl AcmWrite for Aws {
+    async fn import_certificate(&self, bundle: &Bundle, existing_arn: Option<&str>) -> Result<String> {
+        let (body, chain) = (bundle.leaf_pem(), bundle.chain_pem());
+        let out = self
+            .write("acm", "ImportCertificate", || {
+                self.acm
+                    .import_certificate()
+                    .certificate(Blob::new(body.as_bytes()))
+                    .private_key(Blob::new(bundle.private_key_pem().as_bytes()))
+                    .set_certificate_chain(chain.as_ref().map(|c| Blob::new(c.as_bytes())))
+                    .set_certificate_arn(existing_arn.map(str::to_owned))
+                    .send()
+            })
+            .await?;
+        out.certificate_arn
+            .ok_or_else(|| missing("the imported certificate's ARN"))
+    }
+
+    async fn delete_certificate(&self, arn: &str) -> Result<()> {
+        self.write("acm", "DeleteCertificate", || {
+            self.acm.delete_certificate().certificate_arn(arn).send()
+        })
+        .await?;
+        Ok(())
+    }
+}

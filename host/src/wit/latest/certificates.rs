@@ -1,0 +1,220 @@
+//! `switchyard:step/certificates`: bundles loaded on the host, IAM server certificates, ACM.
+
+use std::sync::Arc;
+
+use wasmtime::component::Resource;
+
+use super::wit::certificates::{
+    AccountQuota, AcmCertificate, BundleFacts, BundleSource, CertificateFacts, Host, HostBundle, KeyAlgorithm, Link,
+    PublicKey, ServerCertificate, ServerCertificateDetail, Verification,
+};
+use crate::certs::{Bundle, SharedBundle, parse_facts};
+use crate::changes::{DeleteAcmCertificate, DeleteServerCertificate, ImportCertificate, UploadServerCertificate};
+use crate::error::HostError;
+use crate::gate::{Call, Capability};
+use crate::model::{self, rules};
+use crate::state::StepState;
+use crate::wit::cast::{Cast, enumeration, record};
+use crate::workflow::normalise;
+
+impl HostBundle for StepState {
+    async fn facts(&mut self, bundle: Resource<SharedBundle>) -> wasmtime::Result<BundleFacts> {
+        Ok(self.table.get(&bundle)?.facts().cast())
+    }
+
+    async fn verify(&mut self, bundle: Resource<SharedBundle>) -> wasmtime::Result<Verification> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        Ok(self.table.get(&bundle)?.verify(now).cast())
+    }
+
+    async fn drop(&mut self, bundle: Resource<SharedBundle>) -> wasmtime::Result<()> {
+        self.table.delete(bundle)?;
+        Ok(())
+    }
+}
+
+impl Host for StepState {
+    async fn load(&mut self, source: BundleSource) -> Result<Resource<SharedBundle>, HostError> {
+        // Relative paths are relative to the workflow; grants are checked on the resolved path.
+        let resolve = |path: &str| normalise(&self.base_dir.join(path)).display().to_string();
+        let source = model::BundleSource {
+            certificate: resolve(&source.certificate),
+            private_key: resolve(&source.private_key),
+            chain: source.chain.as_deref().map(resolve),
+        };
+        for path in [
+            Some(&source.certificate),
+            Some(&source.private_key),
+            source.chain.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.gate
+                .check(Call::new(Capability::CertificatesLoad, "read a certificate file").on(path))?;
+        }
+        let bundle = Bundle::load(&source)?;
+        self.table.push(Arc::new(bundle)).map_err(|e| HostError::Trap(e.into()))
+    }
+
+    async fn upload_server_certificate(
+        &mut self,
+        bundle: Resource<SharedBundle>,
+        name: String,
+        path: String,
+    ) -> Result<ServerCertificate, HostError> {
+        rules::iam_name(&name)?;
+        rules::iam_path(&path)?;
+        let bundle = self.bundle(&bundle)?;
+        bundle.check_key_matches()?;
+        let call = Call::new(Capability::IamWrite, "upload server certificate").on(&path);
+        let change = UploadServerCertificate {
+            serial: bundle.facts().leaf.serial,
+            name,
+            path: path.clone(),
+            bundle: Some(bundle),
+        };
+        Ok(self.gate.write(call, change).await?.cast())
+    }
+
+    async fn parse_certificate(&mut self, pem: String) -> Result<CertificateFacts, HostError> {
+        Ok(parse_facts(&pem)?.cast())
+    }
+
+    async fn server_certificate_quota(&mut self) -> Result<AccountQuota, HostError> {
+        let call = Call::new(Capability::IamRead, "read the server certificate quota");
+        let quota = self
+            .gate
+            .call(call, async |aws| aws.server_certificate_quota().await)
+            .await?;
+        Ok(quota.cast())
+    }
+
+    async fn get_server_certificate(&mut self, name: String) -> Result<ServerCertificateDetail, HostError> {
+        rules::iam_name(&name)?;
+        let call = Call::new(Capability::IamRead, "get server certificate").on(&name);
+        let detail = self
+            .gate
+            .call(call, async |aws| aws.get_server_certificate(&name).await)
+            .await?;
+        Ok(detail.cast())
+    }
+
+    async fn list_server_certificates(&mut self, path_prefix: String) -> Result<Vec<ServerCertificate>, HostError> {
+        if !path_prefix.starts_with('/') {
+            return Err(HostError::invalid(
+                "path-prefix",
+                "bad-path",
+                "an IAM path prefix starts with `/`, e.g. `/cloudfront/`",
+            ));
+        }
+        let call = Call::new(Capability::IamRead, "list server certificates").on(&path_prefix);
+        let all = self
+            .gate
+            .call(call, async |aws| aws.list_server_certificates(&path_prefix).await)
+            .await?;
+        Ok(all.cast())
+    }
+
+    async fn delete_server_certificate(&mut self, name: String) -> Result<(), HostError> {
+        rules::iam_name(&name)?;
+        // Grants for `iam:write` may be narrowed to a path: learn the certificate's path first.
+        let detail = self
+            .gate
+            .resolve(Capability::IamWrite, async |aws| {
+                aws.get_server_certificate(&name).await
+            })
+            .await?;
+        let call = Call::new(Capability::IamWrite, "delete server certificate").on(&detail.meta.path);
+        let change = DeleteServerCertificate {
+            name: name.clone(),
+            path: Some(detail.meta.path.clone()),
+        };
+        self.gate.write(call, change).await
+    }
+
+    async fn import_certificate(
+        &mut self,
+        bundle: Resource<SharedBundle>,
+        existing_arn: Option<String>,
+    ) -> Result<String, HostError> {
+        if let Some(arn) = &existing_arn {
+            rules::acm_arn(arn, &|v| self.gate.placeholder_of(v).is_some())?;
+        }
+        let bundle = self.bundle(&bundle)?;
+        bundle.check_key_matches()?;
+        let mut call = Call::new(Capability::AcmWrite, "import certificate into ACM");
+        if let Some(arn) = &existing_arn {
+            call = call.on(arn);
+        }
+        let change = ImportCertificate {
+            serial: bundle.facts().leaf.serial,
+            replaces: existing_arn.clone(),
+            bundle: Some(bundle),
+        };
+        self.gate.write(call, change).await
+    }
+
+    async fn describe_certificate(&mut self, arn: String) -> Result<AcmCertificate, HostError> {
+        rules::acm_arn(&arn, &|v| self.gate.placeholder_of(v).is_some())?;
+        let call = Call::new(Capability::AcmRead, "describe ACM certificate").on(&arn);
+        let certificate = self
+            .gate
+            .call(call, async |aws| aws.describe_certificate(&arn).await)
+            .await?;
+        Ok(certificate.cast())
+    }
+
+    async fn list_certificates(&mut self) -> Result<Vec<AcmCertificate>, HostError> {
+        let call = Call::new(Capability::AcmRead, "list ACM certificates");
+        let all = self.gate.call(call, async |aws| aws.list_certificates().await).await?;
+        Ok(all.cast())
+    }
+
+    async fn delete_certificate(&mut self, arn: String) -> Result<(), HostError> {
+        rules::acm_arn(&arn, &|v| self.gate.placeholder_of(v).is_some())?;
+        let call = Call::new(Capability::AcmRead, "describe ACM certificate").on(&arn);
+        let current = self
+            .gate
+            .call(call, async |aws| aws.describe_certificate(&arn).await)
+            .await?;
+        // AWS refuses to delete a certificate in use; say so before trying.
+        if !current.in_use_by.is_empty() {
+            return Err(HostError::Conflict(format!(
+                "{arn} is in use by {}",
+                current.in_use_by.join(", ")
+            )));
+        }
+        let call = Call::new(Capability::AcmWrite, "delete ACM certificate").on(&arn);
+        self.gate.write(call, DeleteAcmCertificate { arn: arn.clone() }).await
+    }
+}
+
+impl StepState {
+    /// The bundle behind a guest's handle.
+    fn bundle(&self, handle: &Resource<SharedBundle>) -> Result<SharedBundle, HostError> {
+        Ok(self.table.get(handle).map_err(|e| HostError::Trap(e.into()))?.clone())
+    }
+}
+
+enumeration! {
+    KeyAlgorithm = model::KeyAlgorithm { Rsa, EcP256, EcP384, EcP521, Ed25519, Other }
+}
+
+record! {
+    BundleSource = model::BundleSource { certificate, private_key, chain }
+    PublicKey = model::PublicKey { algorithm, bits }
+    CertificateFacts = model::CertificateFacts {
+        subject, common_name, issuer, serial, not_before, not_after, dns_names, key,
+        signature_algorithm, sha256_fingerprint, is_ca,
+    }
+    BundleFacts = model::BundleFacts { leaf, chain, certificates_in_certificate_file }
+    Link = model::Link { signed_by, self_signed }
+    Verification = model::Verification { key_matches_leaf, leaf, chain, checked_at }
+    AccountQuota = model::AccountQuota { used, limit }
+    ServerCertificate = model::ServerCertificate { name, id, arn, path, expiration }
+    ServerCertificateDetail = model::ServerCertificateDetail { meta, body, chain, sha256_fingerprint }
+    AcmCertificate = model::AcmCertificate {
+        arn, domain_name, subject_alternative_names, status, serial, not_after, in_use_by,
+    }
+}

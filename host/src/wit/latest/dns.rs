@@ -1,0 +1,194 @@
+//! `switchyard:step/dns`: Route 53 hosted zones, health checks and record sets.
+
+use super::wit::dns::{
+    AliasTarget, Change, ChangeAction, FailoverRole, HealthCheck, HealthCheckConfig, HealthCheckProtocol, HealthStatus,
+    Host, HostedZone, RecordSet,
+};
+use crate::changes::{ChangeRecordSets, CreateHealthCheck, DeleteHealthCheck};
+use crate::error::HostError;
+use crate::gate::{Call, Capability};
+use crate::model::{self, fqdn, rules};
+use crate::state::StepState;
+use crate::wit::cast::{Cast, enumeration, record};
+
+impl Host for StepState {
+    async fn find_hosted_zone(&mut self, name: String) -> Result<Option<HostedZone>, HostError> {
+        let wanted = fqdn(&name);
+        let call = Call::new(Capability::Route53Read, "find hosted zone");
+        let zones = self.gate.call(call, async |aws| aws.list_hosted_zones().await).await?;
+        // The public zone with the longest name that is `name` or a parent of it.
+        let best = zones
+            .into_iter()
+            .filter(|z| !z.private_zone && (wanted == z.name || wanted.ends_with(&format!(".{}", z.name))))
+            .max_by_key(|z| z.name.len());
+        Ok(best.cast())
+    }
+
+    async fn ensure_health_check(
+        &mut self,
+        caller_reference: String,
+        config: HealthCheckConfig,
+    ) -> Result<HealthCheck, HostError> {
+        let config: model::HealthCheckConfig = config.cast();
+        rules::health_check(&config)?;
+        rules::short_name(
+            "caller-reference",
+            "bad-caller-reference",
+            "a caller reference",
+            &caller_reference,
+        )?;
+        let call = Call::new(Capability::Route53Write, "ensure health check").on(&caller_reference);
+        let existing = self
+            .gate
+            .call(call, async |aws| aws.find_health_check(&caller_reference).await)
+            .await?;
+        // Route 53 answers a known caller reference with its health check when the settings are
+        // the same, and refuses it when they differ; either way it creates nothing.
+        match existing {
+            Some(existing) if existing.config == config => Ok(existing.cast()),
+            Some(existing) => Err(HostError::Conflict(format!(
+                "health check {} has caller reference `{caller_reference}` with other settings: Route 53 refuses to reuse a caller reference; use another one",
+                existing.id
+            ))),
+            None => {
+                let change = CreateHealthCheck {
+                    caller_reference: caller_reference.clone(),
+                    config,
+                };
+                Ok(self.gate.write(call, change).await?.cast())
+            }
+        }
+    }
+
+    async fn get_health_check(&mut self, id: String) -> Result<HealthCheck, HostError> {
+        let call = Call::new(Capability::Route53Read, "get health check").on(&id);
+        Ok(self
+            .gate
+            .call(call, async |aws| aws.get_health_check(&id).await)
+            .await?
+            .cast())
+    }
+
+    async fn delete_health_check(&mut self, id: String) -> Result<(), HostError> {
+        let call = Call::new(Capability::Route53Write, "delete health check").on(&id);
+        self.gate.write(call, DeleteHealthCheck { id: id.clone() }).await
+    }
+
+    async fn health_check_status(&mut self, id: String) -> Result<HealthStatus, HostError> {
+        let call = Call::new(Capability::Route53Read, "get health check status").on(&id);
+        Ok(self
+            .gate
+            .call(call, async |aws| aws.health_check_status(&id).await)
+            .await?
+            .cast())
+    }
+
+    async fn list_record_sets(
+        &mut self,
+        zone_id: String,
+        name: String,
+        r#type: Option<String>,
+    ) -> Result<Vec<RecordSet>, HostError> {
+        let call = Call::new(Capability::Route53Read, "list record sets").on(&zone_id);
+        let sets = self
+            .gate
+            .call(call, async |aws| {
+                aws.list_record_sets(&zone_id, &fqdn(&name), r#type.as_deref()).await
+            })
+            .await?;
+        Ok(sets.cast())
+    }
+
+    async fn change_record_sets(
+        &mut self,
+        zone_id: String,
+        changes: Vec<Change>,
+        comment: Option<String>,
+    ) -> Result<String, HostError> {
+        if changes.is_empty() {
+            return Err(HostError::invalid(
+                "changes",
+                "empty",
+                "a change batch needs at least one change",
+            ));
+        }
+        let changes: Vec<model::RecordChange> = changes.cast();
+        let call = Call::new(Capability::Route53Write, "change record sets").on(&zone_id);
+        let (zone, current) = self
+            .gate
+            .call(call, async |aws| {
+                let zone = aws.get_hosted_zone(&zone_id).await?;
+                let mut current = Vec::new();
+                for change in &changes {
+                    let set = &change.record_set;
+                    current.extend(
+                        aws.list_record_sets(&zone_id, &fqdn(&set.name), Some(&set.record_type))
+                            .await?,
+                    );
+                }
+                Ok((zone, current))
+            })
+            .await?;
+        for (i, change) in changes.iter().enumerate() {
+            rules::record_change(i, change, &zone.name)?;
+        }
+        let (before, after) = ChangeRecordSets::touched(&current, &changes);
+        let change = ChangeRecordSets {
+            zone_id: zone_id.clone(),
+            before,
+            after,
+            changes,
+            comment,
+        };
+        self.gate.write(call, change).await
+    }
+}
+
+enumeration! {
+    HealthCheckProtocol = model::HealthCheckProtocol { Https, Http, Tcp }
+    FailoverRole = model::FailoverRole { Primary, Secondary }
+    ChangeAction = model::ChangeAction { Create, Delete, Upsert }
+}
+
+record! {
+    HostedZone = model::HostedZone { id, name, private_zone }
+    HealthCheckConfig = model::HealthCheckConfig {
+        protocol, fqdn, ip_address, port, resource_path, request_interval, failure_threshold,
+        enable_sni, search_string,
+    }
+    HealthCheck = model::HealthCheck { id, caller_reference, config }
+    HealthStatus = model::HealthStatus { healthy, checkers, healthy_checkers }
+    AliasTarget = model::AliasTarget { hosted_zone_id, dns_name, evaluate_target_health }
+    Change = model::RecordChange { action, record_set }
+}
+
+// The one record whose field the WIT spells differently (`type`, a Rust keyword).
+impl Cast<model::RecordSet> for RecordSet {
+    fn cast(self) -> model::RecordSet {
+        model::RecordSet {
+            name: self.name,
+            record_type: self.type_,
+            ttl: self.ttl,
+            values: self.values,
+            alias: self.alias.cast(),
+            set_identifier: self.set_identifier,
+            failover: self.failover.cast(),
+            health_check_id: self.health_check_id,
+        }
+    }
+}
+
+impl Cast<RecordSet> for model::RecordSet {
+    fn cast(self) -> RecordSet {
+        RecordSet {
+            name: self.name,
+            type_: self.record_type,
+            ttl: self.ttl,
+            values: self.values,
+            alias: self.alias.cast(),
+            set_identifier: self.set_identifier,
+            failover: self.failover.cast(),
+            health_check_id: self.health_check_id,
+        }
+    }
+}

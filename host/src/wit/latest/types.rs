@@ -1,0 +1,49 @@
+//! `switchyard:step/types`: a [`HostError`] becomes the guest's `error` (or a trap), and what a
+//! step is told and returns converts to the host's model.
+
+use super::wit::types::{AwsError, DeniedError, Description, Error, Host, InvalidInputError, StepContext, StepError};
+use crate::error::HostError;
+use crate::model;
+use crate::state::StepState;
+use crate::wit::cast::record;
+
+impl Host for StepState {
+    fn convert_error(&mut self, err: HostError) -> wasmtime::Result<Error> {
+        to_guest(err)
+    }
+}
+
+/// The guest's form of a host error; a trap stays a trap.
+pub(crate) fn to_guest(err: HostError) -> wasmtime::Result<Error> {
+    Ok(match err {
+        HostError::Denied { capability, resource } => Error::Denied(DeniedError { capability, resource }),
+        HostError::InvalidInput { field, reason, message } => Error::InvalidInput(InvalidInputError {
+            field,
+            reason: reason.to_owned(),
+            message,
+        }),
+        HostError::NotFound(m) => Error::NotFound(m),
+        HostError::Conflict(m) => Error::Conflict(m),
+        HostError::Throttled(m) => Error::Throttled(m),
+        HostError::TimedOut(m) => Error::TimedOut(m),
+        HostError::Aws {
+            service,
+            code,
+            message,
+            request_id,
+        } => Error::Aws(AwsError {
+            service: service.to_owned(),
+            code,
+            message,
+            request_id,
+        }),
+        HostError::Transient(m) | HostError::Internal(m) => Error::Internal(m),
+        HostError::Trap(e) => return Err(e),
+    })
+}
+
+record! {
+    StepContext = model::StepContext { step_id, workflow, region }
+    Description = model::Description { name, version, description, input_schema, capabilities }
+    StepError = model::StepError { code, message, details }
+}

@@ -1,0 +1,61 @@
+//! `switchyard:step@0.1.0`, frozen: its bindings, and every interface forwarding to the latest
+//! version's (`super::latest`), converting the types on the way.
+
+use wasmtime::component::{HasSelf, Linker, Resource};
+
+use super::latest::wit as new;
+use super::since::{cast_unchanged, forward, forward_unchanged};
+use crate::certs::SharedBundle;
+use crate::error::HostError;
+use crate::state::StepState;
+
+pub(crate) mod bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit/step@0.1.0",
+        world: "switchyard:step/step",
+        imports: { default: async | trappable },
+        exports: { default: async },
+        trappable_error_type: {
+            "switchyard:step/types.error" => crate::error::HostError,
+        },
+        with: {
+            "switchyard:step/certificates.bundle": crate::certs::SharedBundle,
+        },
+    });
+}
+
+pub(crate) use bindings::StepPre;
+use bindings::switchyard::step as old;
+
+/// Adds version 0.1.0's interfaces to `linker`.
+pub(crate) fn add_to_linker(linker: &mut Linker<StepState>) -> wasmtime::Result<()> {
+    bindings::Step::add_to_linker::<_, HasSelf<_>>(linker, |state| state)
+}
+
+forward_unchanged!();
+cast_unchanged!();
+
+forward! {
+    impl old::certificates::Host => new::certificates::Host {
+        fn load(source: old::certificates::BundleSource) -> Result<Resource<SharedBundle>, HostError>;
+        fn upload_server_certificate(bundle: Resource<SharedBundle>, name: String, path: String)
+            -> Result<old::certificates::ServerCertificate, HostError>;
+        fn get_server_certificate(name: String) -> Result<old::certificates::ServerCertificateDetail, HostError>;
+        fn list_server_certificates(path_prefix: String)
+            -> Result<Vec<old::certificates::ServerCertificate>, HostError>;
+        fn delete_server_certificate(name: String) -> Result<(), HostError>;
+        fn import_certificate(bundle: Resource<SharedBundle>, existing_arn: Option<String>)
+            -> Result<String, HostError>;
+        fn describe_certificate(arn: String) -> Result<old::certificates::AcmCertificate, HostError>;
+        fn list_certificates() -> Result<Vec<old::certificates::AcmCertificate>, HostError>;
+        fn delete_certificate(arn: String) -> Result<(), HostError>;
+    }
+    impl old::distributions::Host => new::distributions::Host {
+        fn get_distribution(id: String) -> Result<old::distributions::Distribution, HostError>;
+        fn list_distributions() -> Result<Vec<old::distributions::Distribution>, HostError>;
+        fn find_by_alias(alias: String) -> Result<Option<old::distributions::Distribution>, HostError>;
+        fn set_viewer_certificate(id: String, certificate: old::distributions::ViewerCertificate, if_match: String)
+            -> Result<old::distributions::Distribution, HostError>;
+        fn wait_until_deployed(id: String, timeout_seconds: u32) -> Result<old::distributions::Distribution, HostError>;
+    }
+}
