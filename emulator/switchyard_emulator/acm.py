@@ -29,4 +29,3 @@ def patch_acm_serial_hex() -> None:
         return result
 
     _replace(CertBundle, "describe", orig, describe)
-

@@ -9,6 +9,7 @@ from .iam import _iam_certificate_by_id
 from .lock import _LOCK
 from .registry import rule
 
+
 def _cloudfront_error(code: str, message: str) -> Exception:
     from moto.cloudfront.exceptions import CloudFrontException
 
@@ -158,29 +159,6 @@ def patch_cloudfront_viewer_certificate_source() -> None:
     _replace(ViewerCertificate, "__init__", orig, __init__)
 
 
-@rule(12, "cloudfront", "keeps an origin's OriginAccessControlId and returns it in "
-                        "GetDistribution/GetDistributionConfig")
-def patch_cloudfront_origin_access_control_id() -> None:
-    """CloudFront keeps an origin's OriginAccessControlId and returns it in
-    GetDistribution/GetDistributionConfig; moto drops it, so a distribution
-    reading an S3 bucket through origin access control reads back as public.
-
-    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html
-    (OriginAccessControlId: "The unique identifier of an origin access control
-    for this origin.")
-    """
-    name = "patch_cloudfront_origin_access_control_id"
-    Origin, = _import(name, "moto.cloudfront.models", "Origin")
-    orig = _require(name, Origin, "__init__", ("origin",))
-    _require_source(name, orig, 'origin["DomainName"]', '"S3OriginConfig" in origin')
-
-    def __init__(self, origin):
-        orig(self, origin)
-        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
-
-    _replace(Origin, "__init__", orig, __init__)
-
-
 def _alias_set(aliases: Any) -> set[str]:
     """The alternate domain names of an `Aliases` structure, normalised."""
     items = (aliases or {}).get("Items") if isinstance(aliases, dict) else None
@@ -269,3 +247,25 @@ def patch_cloudfront_aliases() -> None:
     _replace(CloudFrontBackend, "create_distribution_with_tags", orig_create, create_distribution_with_tags)
     _replace(CloudFrontBackend, "update_distribution", orig_update, update_distribution)
 
+
+@rule(12, "cloudfront", "keeps an origin's OriginAccessControlId and returns it in "
+                        "GetDistribution/GetDistributionConfig")
+def patch_cloudfront_origin_access_control_id() -> None:
+    """CloudFront keeps an origin's OriginAccessControlId and returns it in
+    GetDistribution/GetDistributionConfig; moto drops it, so a distribution
+    reading an S3 bucket through origin access control reads back as public.
+
+    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html
+    (OriginAccessControlId: "The unique identifier of an origin access control
+    for this origin.")
+    """
+    name = "patch_cloudfront_origin_access_control_id"
+    Origin, = _import(name, "moto.cloudfront.models", "Origin")
+    orig = _require(name, Origin, "__init__", ("origin",))
+    _require_source(name, orig, 'origin["DomainName"]', '"S3OriginConfig" in origin')
+
+    def __init__(self, origin):
+        orig(self, origin)
+        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+
+    _replace(Origin, "__init__", orig, __init__)

@@ -248,4 +248,3 @@ def patch_cloudfront_response_headers_policies() -> None:
 
     _replace(CloudFrontBackend, "create_distribution_with_tags", orig_create, create_distribution_with_tags)
     _replace(CloudFrontBackend, "update_distribution", orig_update, update_distribution)
-

@@ -129,7 +129,6 @@ def _cloudfront_race_fire(dist_id: str) -> None:
         dist.etag = random_id()
 
 
-
 class HookEndpoints:
     """The hooks' HTTP endpoints, as methods of the request log middleware
     (RequestLog, which inherits them; `self.app` is moto's WSGI app)."""
@@ -244,4 +243,3 @@ class HookEndpoints:
                 return self._json(start_response, "404 Not Found", {"error": f"no distribution {dist_id}"})
             _HOOKS.cloudfront_races[dist_id] = comment
         return self._json(start_response, "200 OK", {"armed": {"distribution_id": dist_id, "comment": comment}})
-

@@ -191,4 +191,3 @@ def patch_iam_delete_server_certificate_in_use() -> None:
             return orig(self, name)
 
     _replace(IAMBackend, "delete_server_certificate", orig, delete_server_certificate)
-

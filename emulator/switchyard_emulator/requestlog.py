@@ -115,7 +115,6 @@ class RequestLog(HookEndpoints):
         with self._lock:
             return [dict(e) for e in self._entries]
 
-
     @staticmethod
     def _form_body(environ: dict) -> dict[str, list[str]]:
         """Parse a form-encoded body (query protocol) and rewind it for moto."""
@@ -218,4 +217,3 @@ class RequestLog(HookEndpoints):
         if entry["status"] == 200:
             _cloudfront_race_fire(race.group(1))
         return [body]
-

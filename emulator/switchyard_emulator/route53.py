@@ -70,8 +70,8 @@ def patch_route53_health_check_caller_reference() -> None:
 
 
 @rule(8, "route53", "CreateHealthCheck with RequestInterval other than 10/30, and "
-                     "CreateHealthCheck/UpdateHealthCheck with FailureThreshold outside 1..10 → "
-                     "InvalidInput (400)")
+                    "CreateHealthCheck/UpdateHealthCheck with FailureThreshold outside 1..10 → "
+                    "InvalidInput (400)")
 def patch_route53_health_check_ranges() -> None:
     """Route 53 CreateHealthCheck / UpdateHealthCheck reject a RequestInterval
     other than 10 or 30 and a FailureThreshold outside 1..10 with InvalidInput
@@ -117,4 +117,3 @@ def patch_route53_health_check_ranges() -> None:
 
     _replace(Route53Backend, "create_health_check", orig_create, create_health_check)
     _replace(Route53Backend, "update_health_check", orig_update, update_health_check)
-

@@ -32,7 +32,7 @@ def emulator() -> Any:
     apply_patches()
     server = make_server("127.0.0.1", 0, build_app(), threaded=True, request_handler=MotoRequestHandler)
     os.environ["MOTO_PORT"] = str(server.server_port)  # as launch.py does
-    thread = threading.Thread(target=server.serve_forever, name="emulator", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="emulator", daemon=True)
     thread.start()
     yield Emulator(f"http://127.0.0.1:{server.server_port}")
     server.shutdown()

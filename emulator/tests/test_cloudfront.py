@@ -109,8 +109,8 @@ def _viewers(cf, dist_id):
 
 
 def test_rule_9_custom_certificates_read_back_as_such(cf, cert_id):
-    out = cf.create_distribution(DistributionConfig=distribution_config("ref-1", ["www.example.com"],
-                                                                       iam_viewer(cert_id)))
+    config = distribution_config("ref-1", ["www.example.com"], iam_viewer(cert_id))
+    out = cf.create_distribution(DistributionConfig=config)
     dist_id, etag = out["Distribution"]["Id"], out["ETag"]
     for viewer in [out["Distribution"]["DistributionConfig"]["ViewerCertificate"]] + _viewers(cf, dist_id):
         assert viewer["CloudFrontDefaultCertificate"] is False

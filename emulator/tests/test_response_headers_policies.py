@@ -67,10 +67,9 @@ def test_create_get_list_update_delete(cf):
 
 
 def test_the_config_comes_back_as_sent(cf):
-    config = policy_config(SecurityHeadersConfig={
-        "StrictTransportSecurity": {"Override": True, "IncludeSubdomains": True, "Preload": False,
-                                    "AccessControlMaxAgeSec": 63072000}},
-        RemoveHeadersConfig={"Quantity": 1, "Items": [{"Header": "Server"}]})
+    hsts = {"Override": True, "IncludeSubdomains": True, "Preload": False, "AccessControlMaxAgeSec": 63072000}
+    config = policy_config(SecurityHeadersConfig={"StrictTransportSecurity": hsts},
+                           RemoveHeadersConfig={"Quantity": 1, "Items": [{"Header": "Server"}]})
     pid = cf.create_response_headers_policy(ResponseHeadersPolicyConfig=config)["ResponseHeadersPolicy"]["Id"]
     assert cf.get_response_headers_policy_config(Id=pid)["ResponseHeadersPolicyConfig"] == config
 
