@@ -4,6 +4,7 @@ Run it with `emulator/launch.py` (see README.md). Layout:
 
 - guards.py    version guards (FidelityPatchError; the launcher exits 3)
 - registry.py  the numbered fidelity rules (@rule) and apply_patches()
+- lock.py      the lock the patches and hooks share
 - iam.py, cloudfront_distributions.py, cloudfront_response_headers_policies.py,
   route53.py, acm.py   the fidelity rules, one module per service
 - hooks.py     the test hooks (stall, iam-quota, cloudfront-race)
