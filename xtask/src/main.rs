@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 const USAGE: &str = "usage: cargo xtask <setup|test|demo>
 
   setup   install the wasm32-wasip2 target and the AWS emulator (moto, in .venv/)
-  test    set up, then run every test (unit and end to end against the emulator)
+  test    set up, then run every test (the emulator's, unit, and end to end against the emulator)
   demo    set up, start the emulator, run whoami, validate and the maintenance-failover workflow
           (plan, apply, apply again, runs, rollback)";
 
@@ -59,8 +59,15 @@ fn cargo() -> Command {
     cmd
 }
 
-/// Unit tests of every crate that has them, then the end-to-end suite.
+/// The emulator's own tests (Python, in process), then the unit tests of every crate that has
+/// them, then the end-to-end suite.
 fn test(extra: &[String]) -> anyhow::Result<()> {
+    run_cmd(
+        Command::new(emulator::python())
+            .args(["-m", "pytest", "emulator", "-q", "-p", "no:cacheprovider"])
+            .current_dir(root()),
+    )
+    .context("the emulator's tests failed")?;
     run_cmd(
         cargo()
             .args(["test", "--locked", "--workspace"])
