@@ -28,6 +28,13 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _stop_at_eof(stop: threading.Event) -> None:
+    """Sets `stop` once standard input is at its end (its writer closed it, or exited)."""
+    while sys.stdin.buffer.read(4096):
+        pass
+    stop.set()
+
+
 def build_app() -> RequestLog:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
@@ -39,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request to stderr")
+    parser.add_argument("--exit-with-stdin", action="store_true",
+                        help="also stop (exit 0) when standard input reaches its end, as when the "
+                             "process that started it exits: for test runners that keep emulators")
     args = parser.parse_args(argv)
 
     # stdout carries exactly one line (READY ...); anything moto prints goes to stderr.
@@ -87,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
 
     thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
     thread.start()
+    if args.exit_with_stdin:
+        threading.Thread(target=_stop_at_eof, args=(stop,), name="stdin-watch", daemon=True).start()
 
     url_host = f"[{host}]" if server.address_family == socket.AF_INET6 else host
     ready_out.write(f"READY http://{url_host}:{port}\n")

@@ -73,3 +73,18 @@ def test_a_non_loopback_host_exits_2(tmp_path, host):
     out, err = proc.communicate(timeout=30)
     assert (proc.returncode, out) == (2, "")
     assert "only loopback addresses are allowed" in err
+
+
+def test_with_exit_with_stdin_it_ends_when_its_stdin_does(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "MOTO_PORT"}
+    proc = subprocess.Popen([sys.executable, LAUNCH, "--port", "0", "--exit-with-stdin"], cwd=str(tmp_path),
+                            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert re.fullmatch(r"READY http://127\.0\.0\.1:\d+\n", proc.stdout.readline())
+        assert proc.poll() is None, "it serves while its stdin is open"
+        proc.stdin.close()  # as when the test process that holds the pipe exits
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

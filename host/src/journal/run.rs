@@ -202,12 +202,8 @@ impl Run {
                 account,
                 region,
             } => {
-                self.id = run;
-                self.workflow = workflow;
-                self.file = file;
-                self.account = account;
-                self.region = region;
-                self.started = entry.at;
+                (self.id, self.workflow, self.file) = (run, workflow, file);
+                (self.account, self.region, self.started) = (account, region, entry.at);
             }
             Event::Resumed => {
                 self.resumed += 1;
@@ -219,24 +215,7 @@ impl Run {
                 step,
                 change,
                 undoes,
-            } => {
-                let record = ChangeRecord {
-                    seq,
-                    step,
-                    change,
-                    outcome: Outcome::InDoubt,
-                    created: None,
-                    undo: Undo::No,
-                    undone_by: Vec::new(),
-                };
-                match undoes.and_then(|of| self.record(of)) {
-                    Some(original) => {
-                        original.undo = Undo::Started;
-                        original.undone_by.push(record);
-                    }
-                    None => self.changes.push(record),
-                }
-            }
+            } => self.intent(seq, step, change, undoes),
             Event::Done { seq, created } => {
                 if let Some(c) = self.any_record(seq) {
                     c.outcome = Outcome::Applied;
@@ -281,6 +260,26 @@ impl Run {
                     RunStatus::PartlyRolledBack
                 };
             }
+        }
+    }
+
+    /// A change about to be sent: one of the run's, or one undoing change `undoes`.
+    fn intent(&mut self, seq: u32, step: String, change: Change, undoes: Option<u32>) {
+        let record = ChangeRecord {
+            seq,
+            step,
+            change,
+            outcome: Outcome::InDoubt,
+            created: None,
+            undo: Undo::No,
+            undone_by: Vec::new(),
+        };
+        match undoes.and_then(|of| self.record(of)) {
+            Some(original) => {
+                original.undo = Undo::Started;
+                original.undone_by.push(record);
+            }
+            None => self.changes.push(record),
         }
     }
 

@@ -13,7 +13,9 @@
 //! Backoff is [`backon`]'s exponential builder with jitter.
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use backon::{BackoffBuilder, ExponentialBuilder, Retryable};
 

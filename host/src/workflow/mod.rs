@@ -162,67 +162,14 @@ impl Workflow {
         }
         let mut ids: Vec<&str> = Vec::new();
         let mut steps = Vec::new();
-        for (i, s) in form.steps.iter().enumerate() {
-            let at = |field: &str| format!("step[{i}] ({}).{field}", s.id);
-            if s.id.is_empty()
-                || !s
-                    .id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
-                return Err(err(
-                    &format!("step[{i}].id"),
-                    format!("`{}` is not a step id: use letters, digits, `-` and `_`", s.id),
-                ));
-            }
-            if ids.contains(&s.id.as_str()) {
-                return Err(err(
-                    &at("id"),
-                    format!("`{}` is used by an earlier step: step ids are unique", s.id),
-                ));
-            }
-            let plugin = PluginRef::parse(&s.plugin, s.sha256.clone(), &dir);
-            if s.sha256.is_some() && matches!(plugin, PluginRef::Builtin(_)) {
-                return Err(err(
-                    &at("sha256"),
-                    "pins a file's digest, but `plugin` names a built-in: remove `sha256`".into(),
-                ));
-            }
-            if let Some(sha) = &s.sha256
-                && (sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()))
-            {
-                return Err(err(
-                    &at("sha256"),
-                    "is not a SHA-256 (64 hex digits): compute it with `sha256sum FILE`".into(),
-                ));
-            }
-            let grants = s
-                .grants
-                .iter()
-                .enumerate()
-                .map(|(g, text)| {
-                    let grant: Grant = text
-                        .parse()
-                        .map_err(|e| err(&at(&format!("grants[{g}]")), format!("{e}")))?;
-                    Ok(anchor_path_grant(grant, &dir))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let with = toml_to_json(toml::Value::Table(s.with.clone()));
+        for (i, form) in form.steps.iter().enumerate() {
             let scope = LoadScope {
                 vars: &vars,
                 env,
                 earlier: &ids,
             };
-            expand::expand_value(&with, &scope, "with").map_err(|(field, message)| err(&at(&field), message))?;
-            let limits = limits(s.limits.as_ref()).map_err(|(field, message)| err(&at(&field), message))?;
-            steps.push(Step {
-                id: s.id.clone(),
-                plugin,
-                with,
-                grants,
-                limits,
-            });
-            ids.push(&s.id);
+            steps.push(check_step(i, form, &dir, &scope).map_err(|(field, message)| err(&field, message))?);
+            ids.push(&form.id);
         }
         if steps.is_empty() {
             return Err(err("step", "the workflow has no steps: add a [[step]] table".into()));
@@ -241,6 +188,65 @@ impl Workflow {
     pub fn dir(&self) -> PathBuf {
         absolute(self.file.parent().unwrap_or(Path::new(".")))
     }
+}
+
+/// Checks step `i` of a workflow file in `dir`: its id (unique among `scope`'s earlier steps),
+/// plugin and pin, grants, the references in `with`, limits. A failure is `(field, message)`.
+fn check_step(i: usize, s: &StepForm, dir: &Path, scope: &LoadScope<'_>) -> Result<Step, (String, String)> {
+    let at = |field: &str| format!("step[{i}] ({}).{field}", s.id);
+    if s.id.is_empty()
+        || !s
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err((
+            format!("step[{i}].id"),
+            format!("`{}` is not a step id: use letters, digits, `-` and `_`", s.id),
+        ));
+    }
+    if scope.earlier.contains(&s.id.as_str()) {
+        return Err((
+            at("id"),
+            format!("`{}` is used by an earlier step: step ids are unique", s.id),
+        ));
+    }
+    let plugin = PluginRef::parse(&s.plugin, s.sha256.clone(), dir);
+    if s.sha256.is_some() && matches!(plugin, PluginRef::Builtin(_)) {
+        return Err((
+            at("sha256"),
+            "pins a file's digest, but `plugin` names a built-in: remove `sha256`".into(),
+        ));
+    }
+    if let Some(sha) = &s.sha256
+        && (sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err((
+            at("sha256"),
+            "is not a SHA-256 (64 hex digits): compute it with `sha256sum FILE`".into(),
+        ));
+    }
+    let grants = s
+        .grants
+        .iter()
+        .enumerate()
+        .map(|(g, text)| {
+            let grant: Grant = text
+                .parse()
+                .map_err(|e| (at(&format!("grants[{g}]")), format!("{e}")))?;
+            Ok(anchor_path_grant(grant, dir))
+        })
+        .collect::<Result<Vec<_>, (String, String)>>()?;
+    let with = toml_to_json(toml::Value::Table(s.with.clone()));
+    expand::expand_value(&with, scope, "with").map_err(|(field, message)| (at(&field), message))?;
+    let limits = limits(s.limits.as_ref()).map_err(|(field, message)| (at(&field), message))?;
+    Ok(Step {
+        id: s.id.clone(),
+        plugin,
+        with,
+        grants,
+        limits,
+    })
 }
 
 /// While loading: checks that vars and env exist and that `steps.<id>` names an earlier step.

@@ -9,8 +9,8 @@ pub mod snapshot;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use serde_json::Value;
 
@@ -22,41 +22,44 @@ pub mod guests {
 /// The account moto answers for.
 pub const ACCOUNT: &str = "123456789012";
 
-/// A running emulator (moto server + fidelity layer) of this test's own; stopped when dropped.
+/// An emulator (moto server + fidelity layer) for one test at a time: taken from a pool of
+/// idle ones (all their state, hooks and request log reset) or started, and given back when
+/// dropped, unless the test panicked. Each holds a pipe to the emulator's standard input, so
+/// every emulator ends with the test process, however it ends.
 pub struct Emulator {
-    child: Child,
+    server: Option<Server>,
     /// Its endpoint.
     pub endpoint: String,
 }
 
+struct Server {
+    child: Child,
+    _stdin: ChildStdin,
+    endpoint: String,
+}
+
+/// The idle emulators.
+static IDLE: Mutex<Vec<Server>> = Mutex::new(Vec::new());
+
 impl Emulator {
-    /// Starts an emulator on a free loopback port.
+    /// An emulator with nothing in it.
     pub fn start() -> Self {
-        let python = std::env::var_os("SWITCHYARD_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root().join(".venv/bin/python"));
-        assert!(
-            python.exists(),
-            "no emulator Python at {}: run `cargo xtask setup` (or `cargo xtask test`)",
-            python.display()
-        );
-        let mut child = Command::new(&python)
-            .arg(root().join("emulator/launch.py"))
-            .args(["--host", "127.0.0.1", "--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read the emulator's READY line");
-        let endpoint = line
-            .trim()
-            .strip_prefix("READY ")
-            .unwrap_or_else(|| panic!("the emulator did not start: {line:?}"))
-            .to_owned();
-        Self { child, endpoint }
+        let idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let server = match idle {
+            Some(server) => {
+                let emulator = Self {
+                    endpoint: server.endpoint.clone(),
+                    server: Some(server),
+                };
+                emulator.post("/moto-api/reset", "{}");
+                return emulator;
+            }
+            None => Server::start(),
+        };
+        Self {
+            endpoint: server.endpoint.clone(),
+            server: Some(server),
+        }
     }
 
     /// The AWS SDK configuration for talking to it directly.
@@ -133,8 +136,50 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let Some(mut server) = self.server.take() else { return };
+        if std::thread::panicking() {
+            let _ = server.child.kill();
+            let _ = server.child.wait();
+            return;
+        }
+        IDLE.lock().unwrap_or_else(PoisonError::into_inner).push(server);
+    }
+}
+
+impl Server {
+    /// Starts an emulator on a free loopback port.
+    fn start() -> Self {
+        let python = std::env::var_os("SWITCHYARD_PYTHON")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join(".venv/bin/python"));
+        assert!(
+            python.exists(),
+            "no emulator Python at {}: run `cargo xtask setup` (or `cargo xtask test`)",
+            python.display()
+        );
+        let mut child = Command::new(&python)
+            .arg(root().join("emulator/launch.py"))
+            .args(["--host", "127.0.0.1", "--port", "0", "--exit-with-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the emulator's READY line");
+        let endpoint = line
+            .trim()
+            .strip_prefix("READY ")
+            .unwrap_or_else(|| panic!("the emulator did not start: {line:?}"))
+            .to_owned();
+        let stdin = child.stdin.take().expect("stdin");
+        Self {
+            child,
+            _stdin: stdin,
+            endpoint,
+        }
     }
 }
 

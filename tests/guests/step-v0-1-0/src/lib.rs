@@ -1,3 +1,4 @@
+#![allow(clippy::too_many_arguments)]
 //! `step-v0-1-0`: a step written against `switchyard:step@0.1.0` with `wit-bindgen` alone, as a
 //! plugin built before 0.2.0 was. It uses every interface of 0.1.0: it uploads a certificate
 //! to IAM (reusing one of the same name), puts it on the distribution that has `alias`, waits
