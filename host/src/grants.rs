@@ -221,14 +221,28 @@ mod tests {
             "iam:write:/cloudfront/",
             "certificates:load:/etc/ssl/*",
         ]);
-        assert!(g.check(Capability::CloudfrontWrite, Some("E123")).is_ok());
-        assert!(g.check(Capability::CloudfrontWrite, Some("E1234")).is_err());
-        assert!(g.check(Capability::IamWrite, Some("/cloudfront/site/")).is_ok());
-        assert!(g.check(Capability::IamWrite, Some("/other/")).is_err());
-        assert!(g.check(Capability::CertificatesLoad, Some("/etc/ssl/site.pem")).is_ok());
-        assert!(g.check(Capability::CertificatesLoad, Some("/etc/passwd")).is_err());
+        let denied = |capability: Capability, resource: Option<&str>| match g.check(capability, resource) {
+            Err(HostError::Denied { capability, resource }) => Some((capability, resource)),
+            Err(other) => panic!("not a denial: {other}"),
+            Ok(()) => None,
+        };
+        assert_eq!(denied(Capability::CloudfrontWrite, Some("E123")), None);
+        assert_eq!(
+            denied(Capability::CloudfrontWrite, Some("E1234")),
+            Some(("cloudfront:write".into(), Some("E1234".into())))
+        );
+        assert_eq!(denied(Capability::IamWrite, Some("/cloudfront/site/")), None);
+        assert_eq!(
+            denied(Capability::IamWrite, Some("/other/")),
+            Some(("iam:write".into(), Some("/other/".into())))
+        );
+        assert_eq!(denied(Capability::CertificatesLoad, Some("/etc/ssl/site.pem")), None);
+        assert!(denied(Capability::CertificatesLoad, Some("/etc/passwd")).is_some());
         // A narrowed grant does not allow a call over every resource.
-        assert!(g.check(Capability::CloudfrontWrite, None).is_err());
+        assert_eq!(
+            denied(Capability::CloudfrontWrite, None),
+            Some(("cloudfront:write".into(), None))
+        );
     }
 
     #[test]
@@ -245,7 +259,17 @@ mod tests {
         for text in ["iam:read", "route53:write:Z123", "iam:write:/cloudfront/"] {
             assert_eq!(text.parse::<Grant>().expect("parses").to_string(), text);
         }
-        assert!("iam:admin".parse::<Grant>().is_err());
-        assert!("iam:read:".parse::<Grant>().is_err());
+        let unknown = "iam:admin".parse::<Grant>().expect_err("no such access");
+        assert!(
+            unknown
+                .to_string()
+                .starts_with("unknown capability `iam:admin`; known: identity:read"),
+            "{unknown}"
+        );
+        let empty = "iam:read:".parse::<Grant>().expect_err("an empty resource");
+        assert!(
+            empty.to_string().starts_with("unknown capability `iam:read:`"),
+            "{empty}"
+        );
     }
 }

@@ -236,3 +236,52 @@ fn spawn_ticker(engine: &Engine) {
         tracing::warn!("cannot start the epoch ticker; time limits will not apply: {e}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(wat: &str) -> Result<Plugin, RuntimeError> {
+        let runtime = Runtime::new(None).expect("a runtime");
+        let bytes = wat::parse_str(wat).expect("a component");
+        runtime.load(&PluginBytes {
+            label: "test.wasm".into(),
+            sha256: String::new(),
+            bytes,
+        })
+    }
+
+    #[test]
+    fn a_plugin_of_a_version_this_host_does_not_have_is_refused_by_name() {
+        let err = load(r#"(component (import "switchyard:step/log@0.9.0" (instance)))"#).expect_err("unknown");
+        assert_eq!(
+            err.to_string(),
+            "test.wasm is not a usable switchyard plugin: it imports `switchyard:step/log@0.9.0`, a version this switchyard does not have (it runs 0.1.0, 0.2.0, 0.3.0): use a newer switchyard, or build the plugin against a version listed"
+        );
+    }
+
+    #[test]
+    fn a_plugin_of_two_versions_at_once_is_refused() {
+        let err = load(
+            r#"(component
+                (import "switchyard:step/log@0.1.0" (instance))
+                (import "switchyard:step/dns@0.2.0" (instance)))"#,
+        )
+        .expect_err("two versions");
+        assert!(
+            err.to_string()
+                .contains("several versions of switchyard:step (0.1.0, 0.2.0)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_component_that_exports_no_step_is_not_a_plugin() {
+        let err = load("(component)").expect_err("no exports");
+        assert!(
+            err.to_string()
+                .contains("does not export the `switchyard:step/step` world of version 0.3.0"),
+            "{err}"
+        );
+    }
+}

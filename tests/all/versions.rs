@@ -72,3 +72,12 @@ async fn a_plugin_built_against_0_1_0_plans_applies_converges_and_rolls_back() {
     assert_eq!(rolled.code, 0, "{rolled:?}");
     assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
 }
+
+#[test]
+fn inspect_names_the_wit_version_a_plugin_was_built_against() {
+    for (plugin, wit) in [(STEP_V0_1_0, "0.1.0"), ("validate-cert", "0.3.0")] {
+        let run = crate::support::switchyard().run(["plugins", "inspect", plugin, "--output", "json"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(run.json()["wit"], wit, "{plugin}");
+    }
+}

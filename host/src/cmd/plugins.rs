@@ -28,6 +28,8 @@ struct Info {
     description: String,
     capabilities: Vec<String>,
     source: String,
+    /// The version of `switchyard:step` it was built against.
+    wit: &'static str,
     sha256: String,
     size: usize,
     input_schema: serde_json::Value,
@@ -59,6 +61,7 @@ impl Plugins {
                 description: d.description,
                 capabilities: d.capabilities,
                 source: bytes.label,
+                wit: plugin.wit_version(),
                 sha256: bytes.sha256,
                 size: bytes.bytes.len(),
                 input_schema,
@@ -84,10 +87,11 @@ impl Plugins {
                 let i = &infos[0];
                 global.print(i, || {
                     format!(
-                        "name          {}\nversion       {}\nsource        {}\nsha256        {}\nsize          {} bytes\ncapabilities  {}\n\n{}\n\ninput schema:\n{}\n",
+                        "name          {}\nversion       {}\nsource        {}\nwit           switchyard:step@{}\nsha256        {}\nsize          {} bytes\ncapabilities  {}\n\n{}\n\ninput schema:\n{}\n",
                         i.name,
                         i.version,
                         i.source,
+                        i.wit,
                         i.sha256,
                         i.size,
                         i.capabilities.join(", "),

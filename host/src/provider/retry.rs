@@ -15,9 +15,8 @@
 use std::future::Future;
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use backon::{BackoffBuilder, ExponentialBuilder, Retryable};
+use tokio::time::Instant;
 
 use crate::error::HostError;
 

@@ -155,3 +155,50 @@ fn stale(saved: &[PlannedChange], now: &[PlannedChange]) -> Option<String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::Change;
+    use crate::model::CertificateSource;
+
+    /// A plan `plan --out` of the release before format 2 saved, checked in as it was written.
+    #[test]
+    fn a_plan_saved_in_format_1_reads_with_every_change_in_todays_spelling() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/plan-format-1.json");
+        let saved = SavedPlan::read(&path).expect("format 1 reads");
+        assert_eq!(saved.format, 1);
+        assert_eq!(saved.changes.len(), 9, "{:#?}", saved.changes);
+        assert!(
+            saved.changes[0]
+                .resource
+                .starts_with("IAM server certificate /cloudfront/www-example-com-")
+        );
+        let spec = saved
+            .changes
+            .iter()
+            .find_map(|c| match &c.change {
+                Change::CreateDistribution(d) => Some(d.spec.clone()),
+                _ => None,
+            })
+            .expect("the distribution");
+        assert_eq!(spec.viewer_certificate.source, CertificateSource::Iam);
+        // What people see is derived from the change again, in today's names.
+        let diffs = serde_json::to_string(&saved.changes.iter().map(|c| &c.diff).collect::<Vec<_>>()).expect("json");
+        assert!(diffs.contains("\"sni_only\"") && !diffs.contains("SniOnly"), "{diffs}");
+    }
+
+    #[test]
+    fn a_plan_of_a_newer_format_is_refused_with_its_format_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("plan.json");
+        std::fs::write(&path, r#"{"format": 3, "changes": []}"#).expect("write");
+        let err = SavedPlan::read(&path).expect_err("newer");
+        assert!(matches!(err, SavedPlanError::Refused { .. }));
+        assert!(
+            err.to_string()
+                .contains("plan format 3 is newer than this switchyard reads (1 to 2)"),
+            "{err}"
+        );
+    }
+}

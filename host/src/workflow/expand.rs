@@ -152,9 +152,17 @@ mod tests {
 
     #[test]
     fn bad_references_are_errors() {
-        assert!(expand_str("${vars.nope}", &Vars).is_err());
-        assert!(expand_str("${vars.domain", &Vars).is_err());
-        assert!(expand_str("x ${vars.domains}", &Vars).is_err());
-        assert!(expand_str("${}", &Vars).is_err());
+        for (text, expected) in [
+            ("${vars.nope}", "unknown `vars.nope`"),
+            ("${vars.domain", "`${` without a closing `}` in `${vars.domain`"),
+            (
+                "x ${vars.domains}",
+                "`${vars.domains}` is a list and cannot be written into a string",
+            ),
+            ("${}", "empty `${}` in `${}`"),
+        ] {
+            let err = expand_str(text, &Vars).expect_err(text);
+            assert!(err.contains(expected), "{text}: {err}");
+        }
     }
 }
