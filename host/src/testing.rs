@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::certs::Bundle;
 use crate::model::{
-    BundleSource, CertificateSource, DistributionSpec, ErrorResponse, Origin, S3Origin, SslSupportMethod,
+    BundleSource, CertificateSource, DistributionSpec, ErrorResponse, Origin, RecordSet, S3Origin, SslSupportMethod,
     ViewerCertificate,
 };
 use crate::provider::memory::Memory;
@@ -97,4 +97,18 @@ pub fn site_certificates(dir: &std::path::Path) {
     std::fs::write(dir.join("site.pem"), leaf.pem()).expect("write");
     std::fs::write(dir.join("site.key"), leaf_key.serialize_pem()).expect("write");
     std::fs::write(dir.join("chain.pem"), intermediate.pem()).expect("write");
+}
+
+/// A plain `A` record with a TTL of 300.
+pub fn a_record(name: &str, value: &str) -> RecordSet {
+    RecordSet {
+        name: name.into(),
+        record_type: "A".into(),
+        ttl: Some(300),
+        values: vec![value.into()],
+        alias: None,
+        set_identifier: None,
+        failover: None,
+        health_check_id: None,
+    }
 }

@@ -4,20 +4,7 @@ use super::*;
 use crate::model::{ChangeAction, RecordChange, RecordSet};
 use crate::provider::{CloudfrontRead, CloudfrontWrite, Route53Read, Route53Write, S3Write};
 use crate::report::Progress;
-use crate::testing::{ZONE, bundle, fake, iam_viewer, spec};
-
-fn a_record(name: &str, value: &str) -> RecordSet {
-    RecordSet {
-        name: name.into(),
-        record_type: "A".into(),
-        ttl: Some(300),
-        values: vec![value.into()],
-        alias: None,
-        set_identifier: None,
-        failover: None,
-        health_check_id: None,
-    }
-}
+use crate::testing::{ZONE, a_record, bundle, fake, iam_viewer, spec};
 
 /// Undoes `change` against `aws` as it is, and makes the undo: what a rollback does.
 async fn undo(aws: &crate::provider::memory::Memory, change: &Change, created: Option<&str>) -> Vec<Change> {

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use super::*;
 use crate::gate::Apply;
 use crate::journal::Journal;
-use crate::model::{ChangeAction, RecordChange, RecordSet};
+use crate::model::{ChangeAction, RecordChange};
 use crate::plan::{Expected, Plan};
 use crate::provider::memory::Memory;
 use crate::provider::{Reader, Route53Write};
-use crate::testing::{ACCOUNT, ZONE, fake, site_certificates};
+use crate::testing::{ACCOUNT, ZONE, a_record, fake, site_certificates};
 
 /// The example workflow, in a fresh directory with a certificate and the page; `acm` switches
 /// every step to ACM.
@@ -54,16 +54,7 @@ async fn live_site() -> Arc<Memory> {
     let aws = fake();
     let record = |name: &str| RecordChange {
         action: ChangeAction::Create,
-        record_set: RecordSet {
-            name: name.into(),
-            record_type: "A".into(),
-            ttl: Some(300),
-            values: vec!["203.0.113.10".into()],
-            alias: None,
-            set_identifier: None,
-            failover: None,
-            health_check_id: None,
-        },
+        record_set: a_record(name, "203.0.113.10"),
     };
     aws.change_record_sets(ZONE, &[record("www.example.com."), record("example.com.")], None)
         .await

@@ -7,7 +7,7 @@
 
 pub(crate) mod cast;
 pub(crate) mod latest;
-mod since;
+pub(crate) mod shared;
 mod since_v0_1_0;
 mod since_v0_2_0;
 

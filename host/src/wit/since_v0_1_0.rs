@@ -1,36 +1,16 @@
 //! `switchyard:step@0.1.0`, frozen: its bindings, and every interface forwarding to the latest
 //! version's (`super::latest`), converting the types on the way.
 
-use wasmtime::component::{HasSelf, Linker, Resource};
+use wasmtime::component::Resource;
 
 use super::latest::wit as new;
-use super::since::{cast_unchanged, forward, forward_unchanged};
+use super::shared::{bindings, cast_unchanged, forward, forward_unchanged};
 use crate::certs::SharedBundle;
 use crate::error::HostError;
-use crate::state::StepState;
 
-pub(crate) mod bindings {
-    wasmtime::component::bindgen!({
-        path: "../wit/step@0.1.0",
-        world: "switchyard:step/step",
-        imports: { default: async | trappable },
-        exports: { default: async },
-        trappable_error_type: {
-            "switchyard:step/types.error" => crate::error::HostError,
-        },
-        with: {
-            "switchyard:step/certificates.bundle": crate::certs::SharedBundle,
-        },
-    });
-}
+bindings!("../wit/step@0.1.0", "0.1.0");
 
-pub(crate) use bindings::StepPre;
 use bindings::switchyard::step as old;
-
-/// Adds version 0.1.0's interfaces to `linker`.
-pub(crate) fn add_to_linker(linker: &mut Linker<StepState>) -> wasmtime::Result<()> {
-    bindings::Step::add_to_linker::<_, HasSelf<_>>(linker, |state| state)
-}
 
 forward_unchanged!();
 cast_unchanged!();

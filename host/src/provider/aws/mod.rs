@@ -158,6 +158,29 @@ impl Aws {
         self.call(Call::Write, service, what, send).await
     }
 
+    /// Sends a write of `service` that AWS may refuse for a while, with one of the error
+    /// `codes`, because it does not see yet what was just made elsewhere: retried for that too.
+    async fn write_consistent<O, E, F, Fut>(
+        &self,
+        service: &'static str,
+        what: &str,
+        codes: &[&str],
+        send: F,
+    ) -> Result<O, HostError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let what = format!("{service} {what}");
+        self.policy
+            .until_consistent(&what, codes, || {
+                let sent = send();
+                async move { sent.await.map_err(|e| error::map(service, e)) }
+            })
+            .await
+    }
+
     async fn call<O, E, F, Fut>(&self, call: Call, service: &'static str, what: &str, send: F) -> Result<O, HostError>
     where
         F: Fn() -> Fut,

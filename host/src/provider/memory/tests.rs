@@ -4,24 +4,11 @@ use std::sync::Arc;
 
 use super::Memory;
 use crate::error::HostError;
-use crate::model::{ChangeAction, RecordChange, RecordSet};
+use crate::model::{ChangeAction, RecordChange};
 use crate::provider::{
     CloudfrontRead, CloudfrontWrite, IamRead, IamWrite, Reader, Route53Read, Route53Write, S3Read, S3Write,
 };
-use crate::testing::{ACCOUNT, ZONE, bundle, fake, iam_viewer, spec};
-
-fn a_record(name: &str, value: &str) -> RecordSet {
-    RecordSet {
-        name: name.into(),
-        record_type: "A".into(),
-        ttl: Some(300),
-        values: vec![value.into()],
-        alias: None,
-        set_identifier: None,
-        failover: None,
-        health_check_id: None,
-    }
-}
+use crate::testing::{ACCOUNT, ZONE, a_record, bundle, fake, iam_viewer, spec};
 
 #[tokio::test]
 async fn the_fake_refuses_what_aws_refuses() {

@@ -13,30 +13,7 @@ mod run;
 mod storage;
 mod types;
 
-use wasmtime::component::{HasSelf, Linker};
-
-use crate::state::StepState;
-
-pub(crate) mod bindings {
-    wasmtime::component::bindgen!({
-        path: "../wit/step@0.3.0",
-        world: "switchyard:step/step",
-        imports: { default: async | trappable },
-        exports: { default: async },
-        trappable_error_type: {
-            "switchyard:step/types.error" => crate::error::HostError,
-        },
-        with: {
-            "switchyard:step/certificates.bundle": crate::certs::SharedBundle,
-        },
-    });
-}
+crate::wit::shared::bindings!("../wit/step@0.3.0", "0.3.0");
 
 pub(crate) use bindings::switchyard::step as wit;
-pub(crate) use bindings::{Step, StepPre};
 pub(crate) use types::to_guest;
-
-/// Adds the latest version's interfaces to `linker`.
-pub(crate) fn add_to_linker(linker: &mut Linker<StepState>) -> wasmtime::Result<()> {
-    Step::add_to_linker::<_, HasSelf<_>>(linker, |state| state)
-}

@@ -116,17 +116,11 @@ impl CloudfrontWrite for Aws {
     async fn create_distribution(&self, spec: &DistributionSpec, headers_policy: Option<&str>) -> Result<Distribution> {
         let config = new_config(spec, headers_policy)?;
         let out = self
-            .policy
-            .until_consistent("cloudfront CreateDistribution", NOT_CONSISTENT_YET, || {
-                let config = config.clone();
-                async move {
-                    self.cloudfront
-                        .create_distribution()
-                        .distribution_config(config)
-                        .send()
-                        .await
-                        .map_err(|e| super::error::map("cloudfront", e))
-                }
+            .write_consistent("cloudfront", "CreateDistribution", NOT_CONSISTENT_YET, || {
+                self.cloudfront
+                    .create_distribution()
+                    .distribution_config(config.clone())
+                    .send()
             })
             .await?;
         out.distribution
@@ -254,19 +248,13 @@ impl Aws {
 
     async fn update(&self, id: &str, if_match: &str, config: DistributionConfig) -> Result<Distribution> {
         let out = self
-            .policy
-            .until_consistent("cloudfront UpdateDistribution", NOT_CONSISTENT_YET, || {
-                let config = config.clone();
-                async move {
-                    self.cloudfront
-                        .update_distribution()
-                        .id(id)
-                        .if_match(if_match)
-                        .distribution_config(config)
-                        .send()
-                        .await
-                        .map_err(|e| super::error::map("cloudfront", e))
-                }
+            .write_consistent("cloudfront", "UpdateDistribution", NOT_CONSISTENT_YET, || {
+                self.cloudfront
+                    .update_distribution()
+                    .id(id)
+                    .if_match(if_match)
+                    .distribution_config(config.clone())
+                    .send()
             })
             .await?;
         out.distribution

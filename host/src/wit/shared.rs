@@ -1,7 +1,37 @@
-//! What every older WIT version's module shares: the forwarding of a `Host` trait to the
-//! latest version's, and the conversions of the types that have not changed since 0.1.0.
-//! Each older module names its own bindings `old` and the latest's `new`; these macros expand
-//! there.
+//! What the modules of the WIT versions share: their bindings; and for the older ones, the
+//! forwarding of each `Host` trait to the latest version's and the conversions of the types
+//! that have not changed since 0.1.0. Each older module names its own bindings `old` and the
+//! latest's `new`; these macros expand there.
+
+/// The bindings of the WIT package in folder `$path` (relative to `host/`), its `StepPre`,
+/// and an `add_to_linker` for its interfaces.
+macro_rules! bindings {
+    ($path:literal, $version:literal) => {
+        pub(crate) mod bindings {
+            wasmtime::component::bindgen!({
+                path: $path,
+                world: "switchyard:step/step",
+                imports: { default: async | trappable },
+                exports: { default: async },
+                trappable_error_type: {
+                    "switchyard:step/types.error" => crate::error::HostError,
+                },
+                with: {
+                    "switchyard:step/certificates.bundle": crate::certs::SharedBundle,
+                },
+            });
+        }
+
+        pub(crate) use bindings::StepPre;
+
+        #[doc = concat!("Adds version ", $version, "'s interfaces to `linker`.")]
+        pub(crate) fn add_to_linker(
+            linker: &mut wasmtime::component::Linker<crate::state::StepState>,
+        ) -> wasmtime::Result<()> {
+            bindings::Step::add_to_linker::<_, wasmtime::component::HasSelf<_>>(linker, |state| state)
+        }
+    };
+}
 
 /// `impl old::x::Host => new::x::Host { fn f(a: A) -> R; }`: each function converts its
 /// arguments, calls the latest version's, and converts the result back.
@@ -28,7 +58,7 @@ macro_rules! forward_unchanged {
             }
         }
 
-        $crate::wit::since::forward! {
+        $crate::wit::shared::forward! {
             impl old::log::Host => new::log::Host {
                 fn write(level: old::log::Level, message: String) -> wasmtime::Result<()>;
                 fn progress(message: String, done: u64, total: u64) -> wasmtime::Result<()>;
@@ -134,4 +164,4 @@ macro_rules! cast_unchanged {
     };
 }
 
-pub(crate) use {cast_unchanged, forward, forward_unchanged};
+pub(crate) use {bindings, cast_unchanged, forward, forward_unchanged};
