@@ -84,13 +84,19 @@ impl Apply {
                 seq,
                 created: change.created(output),
             },
+            // AWS's answer never came (a timeout, a dropped connection, a 5xx): the change may
+            // have been made. It stays in doubt, for resume and rollback to settle with AWS.
+            Err(HostError::Transient(e)) => {
+                tracing::warn!("change {seq}: {e}: whether AWS made it is not known");
+                return result;
+            }
             Err(e) => Event::Failed {
                 seq,
                 error: e.to_string(),
             },
         };
-        // The change is made; a journal that cannot say so leaves it in doubt, which resume
-        // and rollback reconcile with AWS.
+        // The change is made (or refused); a journal that cannot say so leaves it in doubt,
+        // which resume and rollback reconcile with AWS.
         if let Err(e) = self.journal.append(event) {
             tracing::warn!("cannot journal the outcome of change {seq}: {e}");
         }

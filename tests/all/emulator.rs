@@ -52,6 +52,8 @@ fn iam_viewer(id: &str) -> ViewerCertificate {
         .build()
 }
 
+/// IAM refuses a second upload under a taken name (`EntityAlreadyExists`) and gives each
+/// certificate its own 21-character `ASCA…` id, the one a get by name returns.
 #[tokio::test]
 async fn iam_rejects_a_duplicate_name_and_gives_each_certificate_its_own_id() {
     let emulator = Emulator::start();
@@ -84,6 +86,8 @@ async fn iam_rejects_a_duplicate_name_and_gives_each_certificate_its_own_id() {
     );
 }
 
+/// IAM lists server certificates by path prefix: `/cloudfront/` gives only its own, `/` gives
+/// both, and a prefix nothing is under gives none.
 #[tokio::test]
 async fn iam_lists_by_path_prefix() {
     let emulator = Emulator::start();
@@ -113,6 +117,8 @@ async fn iam_lists_by_path_prefix() {
     assert_eq!(names("/other/").await, Vec::<String>::new());
 }
 
+/// IAM refuses to delete a certificate a distribution uses (`DeleteConflict`), and deletes an
+/// unused one.
 #[tokio::test]
 async fn iam_refuses_to_delete_a_certificate_a_distribution_uses() {
     let emulator = Emulator::start();
@@ -143,6 +149,8 @@ async fn iam_refuses_to_delete_a_certificate_a_distribution_uses() {
         .expect("an unused certificate can be deleted");
 }
 
+/// A config read gives the ETag create gave; an update gives a new one, and a later update with
+/// the old ETag gets `PreconditionFailed` while one with the new ETag goes through.
 #[tokio::test]
 async fn cloudfront_changes_the_etag_on_update_and_refuses_a_stale_if_match() {
     let emulator = Emulator::start();
@@ -182,6 +190,8 @@ async fn cloudfront_changes_the_etag_on_update_and_refuses_a_stale_if_match() {
         .expect("the current ETag works");
 }
 
+/// CloudFront refuses to delete an enabled distribution (`DistributionNotDisabled`), and deletes
+/// it once an update has disabled it.
 #[tokio::test]
 async fn cloudfront_deletes_only_a_disabled_distribution() {
     let emulator = Emulator::start();
@@ -210,6 +220,8 @@ async fn cloudfront_deletes_only_a_disabled_distribution() {
         .expect("a disabled distribution is deleted");
 }
 
+/// CloudFront refuses to create a distribution with an IAM certificate id that does not exist
+/// (`InvalidViewerCertificate`).
 #[tokio::test]
 async fn cloudfront_rejects_an_unknown_iam_certificate() {
     let emulator = Emulator::start();
@@ -234,6 +246,8 @@ fn https_check(interval: i32) -> HealthCheckConfig {
         .expect("health check config")
 }
 
+/// A health check created again with the same caller reference and config is the same check;
+/// with another config it is refused (`HealthCheckAlreadyExists`); only one check exists.
 #[tokio::test]
 async fn route53_health_checks_are_idempotent_by_caller_reference() {
     let emulator = Emulator::start();
@@ -270,6 +284,8 @@ async fn route53_health_checks_are_idempotent_by_caller_reference() {
     assert_eq!(listed.len(), 1, "no duplicate was made");
 }
 
+/// Route 53 creates health checks with a request interval of 10 or 30 seconds, and refuses 5, 20
+/// and 60 (`InvalidInput`).
 #[tokio::test]
 async fn route53_accepts_only_intervals_of_10_and_30() {
     let emulator = Emulator::start();
@@ -296,8 +312,10 @@ async fn route53_accepts_only_intervals_of_10_and_30() {
     }
 }
 
-#[test]
-fn the_request_log_tells_reads_from_writes() {
+/// `switchyard whoami` exits 0 and its STS `GetCallerIdentity` is logged as a read, with no
+/// write; an S3 `CreateBucket` then is logged as the one write.
+#[tokio::test]
+async fn the_request_log_tells_reads_from_writes() {
     let emulator = Emulator::start();
     let run = emulator.switchyard().run(["whoami"]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -309,4 +327,18 @@ fn the_request_log_tells_reads_from_writes() {
         "{requests:?}"
     );
     assert!(emulator.writes().is_empty());
+    // A write is logged as one.
+    let sdk = emulator.sdk().await;
+    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build())
+        .create_bucket()
+        .bucket("logged")
+        .send()
+        .await
+        .expect("bucket");
+    let writes = emulator.writes();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(
+        (&writes[0]["service"], &writes[0]["action"]),
+        (&serde_json::json!("s3"), &serde_json::json!("CreateBucket"))
+    );
 }

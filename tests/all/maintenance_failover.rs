@@ -12,6 +12,8 @@ fn pem_eq(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// An apply succeeds and AWS holds what was meant: certificate and chain under `/cloudfront/`, the
+/// 503 distribution and its page, one HTTPS health check, a failover pair per name, TXT untouched.
 #[tokio::test]
 async fn the_workflow_applies_and_aws_holds_exactly_what_was_intended() {
     let site = Site::new().await;
@@ -217,6 +219,8 @@ async fn the_workflow_applies_and_aws_holds_exactly_what_was_intended() {
     );
 }
 
+/// A second apply sends no write: the upload is reused, and maintenance, attach and failover
+/// report no change.
 #[tokio::test]
 async fn a_second_apply_writes_nothing() {
     let site = Site::new().await;
@@ -230,6 +234,8 @@ async fn a_second_apply_writes_nothing() {
     }
 }
 
+/// After a new certificate, apply uploads it under a new name and attach swaps it in for the old
+/// one, which stays in IAM under `/cloudfront/`.
 #[tokio::test]
 async fn renewal_uploads_under_a_new_name_attaches_it_and_keeps_the_old_one() {
     let site = Site::new().await;
@@ -260,6 +266,8 @@ async fn renewal_uploads_under_a_new_name_attaches_it_and_keeps_the_old_one() {
     );
 }
 
+/// When another writer changes the distribution between attach's read and write, attach retries,
+/// and the distribution ends with both that writer's comment and the new certificate.
 #[tokio::test]
 async fn a_stale_etag_is_retried_and_keeps_the_other_writers_change() {
     let site = Site::new().await;
@@ -311,6 +319,8 @@ fn assert_refused(site: &Site, step: &str, said: &str) {
     assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "nothing was written");
 }
 
+/// An upload to the IAM path `/elb/` fails the upload step with a message naming `/cloudfront/`;
+/// apply exits 1 and nothing is written.
 #[tokio::test]
 async fn an_iam_path_outside_cloudfront_is_refused() {
     let site = Site::new().await;
@@ -319,6 +329,8 @@ async fn an_iam_path_outside_cloudfront_is_refused() {
     assert_refused(&site, "upload", "/cloudfront/");
 }
 
+/// An ACM upload in a workflow for eu-west-1 fails the upload step with a message naming
+/// us-east-1; apply exits 1 and nothing is written.
 #[tokio::test]
 async fn acm_outside_us_east_1_is_refused() {
     let site = Site::new().await;
@@ -331,6 +343,8 @@ async fn acm_outside_us_east_1_is_refused() {
     assert_refused(&site, "upload", "us-east-1");
 }
 
+/// When IAM reports a server-certificate quota of 0, the upload step fails with a message naming
+/// the quota; apply exits 1 and nothing is written.
 #[tokio::test]
 async fn the_quota_reached_is_refused() {
     let site = Site::new().await;
@@ -339,6 +353,8 @@ async fn the_quota_reached_is_refused() {
     assert_refused(&site, "upload", "quota");
 }
 
+/// Pointed at a distribution whose alias (shop.example.org) the certificate does not cover, attach
+/// fails naming that alias; apply exits 1 and nothing is written.
 #[tokio::test]
 async fn a_certificate_that_does_not_cover_every_alias_is_not_attached() {
     let site = Site::new().await;
@@ -377,6 +393,8 @@ async fn a_certificate_that_does_not_cover_every_alias_is_not_attached() {
     assert_refused(&site, "attach", "shop.example.org");
 }
 
+/// With the upload going to ACM, a first apply imports the leaf; a second reuses the same ARN and
+/// writes nothing.
 #[tokio::test]
 async fn acm_imports_once_and_reuses_the_same_certificate() {
     let site = Site::new().await;

@@ -71,6 +71,8 @@ async fn assert_no_duplicates(site: &Site, certificates: usize) {
     assert_eq!(count(&state["s3"]), 1, "{state:#}");
 }
 
+/// A plan writes nothing and shows placeholders for what only apply learns; apply then makes
+/// exactly the nine changes it listed, in order, each applied.
 #[tokio::test]
 async fn the_plan_writes_nothing_and_apply_makes_exactly_its_changes() {
     let site = Site::new().await;
@@ -134,6 +136,8 @@ async fn the_plan_writes_nothing_and_apply_makes_exactly_its_changes() {
     );
 }
 
+/// A plugin that writes during a plan is held back: the plan exits 0 listing three changes, and
+/// nothing is written; the same workflow's apply does change AWS.
 #[tokio::test]
 async fn a_plugin_that_writes_during_a_plan_changes_nothing() {
     let site = Site::new().await;
@@ -162,6 +166,8 @@ async fn a_plugin_that_writes_during_a_plan_changes_nothing() {
     assert_ne!(snapshot(&site.sdk).await, before);
 }
 
+/// A saved plan is refused as stale (exit 1, the changed TTL named, no write) once a record it
+/// replaces changed; a fresh plan applies, keeping the new TTL.
 #[tokio::test]
 async fn a_saved_plan_is_refused_once_the_record_sets_changed() {
     let site = Site::new().await;
@@ -213,6 +219,8 @@ async fn a_saved_plan_is_refused_once_the_record_sets_changed() {
     assert!(records.contains(r#""ttl":120"#), "{records}");
 }
 
+/// A saved plan applies; a saved renewal plan is refused as stale (exit 1, no write) once someone
+/// else updated the distribution, and a fresh one applies and attaches the new certificate.
 #[tokio::test]
 async fn a_saved_plan_applies_and_is_refused_once_the_distribution_changed() {
     let site = Site::new().await;
@@ -267,6 +275,8 @@ async fn a_saved_plan_applies_and_is_refused_once_the_distribution_changed() {
     assert_eq!(outputs(&applied.json(), "attach")["changed"], true);
 }
 
+/// `rollback --plan` writes nothing and lists nine undos; rollback leaves AWS as before the run,
+/// marks it rolled-back, and a second rollback finds everything already undone and writes nothing.
 #[tokio::test]
 async fn rollback_leaves_aws_exactly_as_before_the_run() {
     let site = Site::new().await;
@@ -309,6 +319,8 @@ async fn rollback_leaves_aws_exactly_as_before_the_run() {
     assert_eq!(site.emulator.writes(), Vec::<Value>::new());
 }
 
+/// After an apply, no journal file holds the private key (its PEM label or body) or the AWS
+/// secret key.
 #[tokio::test]
 async fn the_journal_holds_no_secret() {
     let site = Site::new().await;
@@ -323,6 +335,8 @@ async fn the_journal_holds_no_secret() {
     }
 }
 
+/// With a private origin address, `apply --rollback-on-failure` exits 1, reports its rollback
+/// complete, and leaves AWS as before.
 #[tokio::test]
 async fn a_failed_step_stops_the_run_and_rollback_on_failure_undoes_it() {
     let site = Site::new().await;
@@ -333,6 +347,19 @@ async fn a_failed_step_stops_the_run_and_rollback_on_failure_undoes_it() {
     let run = site.run(&["apply", "workflow.toml", "--rollback-on-failure"]);
     assert_eq!(run.code, 1, "{run:?}");
     let report = run.json();
+    let failed: Vec<&Value> = report["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter(|s| s["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{report:#}");
+    assert_eq!(failed[0]["id"], "failover", "{report:#}");
+    let undone = report["rollback"]["items"].as_array().expect("items");
+    assert!(
+        undone.len() >= 6 && undone.iter().all(|i| i["result"] == "undone"),
+        "what the earlier steps made: {report:#}"
+    );
     assert_eq!(report["rollback"]["complete"], true, "{report:#}");
     assert_eq!(snapshot(&site.sdk).await, before, "{report:#}");
 }
@@ -345,9 +372,8 @@ fn journaled(site: &Site, id: &Value, kind: &str) -> Vec<Value> {
     changes.into_iter().filter(|c| c["change"]["kind"] == kind).collect()
 }
 
-/// Kills `apply` while AWS holds a request of `action` (made by a change of `kind`), resumes,
-/// checks nothing is duplicated and the in-flight change is accounted for as `outcomes` says,
-/// then rolls back to the state before.
+/// While an apply is held mid-run, a second exits 1 (in progress elsewhere), the run is listed as
+/// running and its rollback exits 2; once the first is killed, the next apply resumes it.
 #[tokio::test]
 async fn a_second_apply_is_refused_while_the_first_runs() {
     let site = Site::new().await;
@@ -368,6 +394,9 @@ async fn a_second_apply_is_refused_while_the_first_runs() {
     assert_eq!(resumed["resumed"], true, "{resumed:#}");
 }
 
+/// Kills `apply` while AWS holds a request of `action` (made by a change of `kind`), resumes,
+/// checks nothing is duplicated and the in-flight change is accounted for as `outcomes` says,
+/// then rolls back to the state before.
 async fn killed_then_resumed(action: &str, after: bool, kind: &str, outcomes: &[&str]) {
     let site = Site::new().await;
     let before = snapshot(&site.sdk).await;
@@ -394,24 +423,32 @@ async fn killed_then_resumed(action: &str, after: bool, kind: &str, outcomes: &[
     assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
 }
 
+/// An apply killed at `CreateBucket`, before AWS handles it, resumes and rolls back: the bucket is
+/// journaled `not-applied`, then `applied` (see `killed_then_resumed`).
 #[tokio::test]
 async fn killed_after_the_upload_resumes_and_rolls_back() {
     // The bucket was never created: the journal says so, and the resumed run creates it.
     killed_then_resumed("CreateBucket", false, "create-bucket", &["not-applied", "applied"]).await;
 }
 
+/// An apply killed once AWS made the distribution but before it answered resumes with that one
+/// only, journaled `applied` once, and rolls back (see `killed_then_resumed`).
 #[tokio::test]
 async fn killed_while_the_distribution_is_created_resumes_without_a_second_one() {
     // AWS made it, the answer was lost: resume finds it by its caller reference.
     killed_then_resumed("CreateDistribution", true, "create-distribution", &["applied"]).await;
 }
 
+/// An apply killed once AWS changed the records but before it answered resumes with the change
+/// left `in-doubt`, and rollback restores the records (see `killed_then_resumed`).
 #[tokio::test]
 async fn killed_mid_failover_resumes_and_rolls_back() {
     // AWS made the change, the answer was lost: in doubt, and rollback restores the records.
     killed_then_resumed("ChangeResourceRecordSets", true, "change-record-sets", &["in-doubt"]).await;
 }
 
+/// A renewal apply killed after attach's update resumes with no duplicate; rolling back the
+/// first run is refused (exit 2) naming the second, whose rollback restores the state before it.
 #[tokio::test]
 async fn killed_mid_attach_resumes_and_rolls_back_to_the_previous_certificate() {
     let site = Site::new().await;
@@ -435,6 +472,8 @@ async fn killed_mid_attach_resumes_and_rolls_back_to_the_previous_certificate() 
     assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
 }
 
+/// An apply killed once ACM imported the certificate resumes with no second import, journaling
+/// the one ACM holds as created; rollback restores the state before.
 #[tokio::test]
 async fn an_acm_import_killed_in_flight_is_found_again_and_rolled_back() {
     let site = Site::new().await;
@@ -444,6 +483,7 @@ async fn an_acm_import_killed_in_flight_is_found_again_and_rolled_back() {
     // ACM imports it; the answer, with its ARN, is lost.
     site.apply_killed_at("ImportCertificate", true);
     let runs = site.runs();
+    assert_eq!(runs[0]["status"], "interrupted", "{runs:#?}");
     let resumed = site.apply();
     assert_eq!(resumed["resumed"], true, "{resumed:#}");
     let state = snapshot(&site.sdk).await;
@@ -464,6 +504,8 @@ async fn an_acm_import_killed_in_flight_is_found_again_and_rolled_back() {
     assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
 }
 
+/// Rolling back a run that overwrote the page exits 1, incomplete: the object is `irreversible`
+/// (no earlier version kept), the run partly-rolled-back, and a second rollback says so again.
 #[tokio::test]
 async fn a_change_that_cannot_be_undone_is_reported_not_skipped() {
     let site = Site::new().await;
@@ -545,6 +587,14 @@ async fn first_plan_then_apply_it(site: &Site, first: &str) {
     assert_eq!(applied.code, 0, "{applied:?}");
     let made = journaled_all(site, &applied.json()["run"]);
     assert_eq!(made.len(), planned.len(), "{made:#?}");
+    for (p, m) in planned.iter().zip(&made) {
+        assert!(
+            matches_plan(&p["change"], &m["change"]),
+            "planned {:#}\nmade {:#}",
+            p["change"],
+            m["change"]
+        );
+    }
     site.clear_log();
     site.apply();
     assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "converged");
@@ -557,12 +607,16 @@ fn journaled_all(site: &Site, id: &Value) -> Vec<Value> {
     shown.json()["changes"].as_array().cloned().expect("changes")
 }
 
+/// With IAM, a first plan writes nothing, runs every step and lists nine changes, the upload
+/// first; `apply --plan` makes as many, and a further apply writes nothing.
 #[tokio::test]
 async fn a_first_plan_of_the_whole_workflow_with_iam_lists_every_change_and_applies() {
     let site = Site::new().await;
     first_plan_then_apply_it(&site, "upload-server-certificate").await;
 }
 
+/// With ACM throughout, a first plan writes nothing, runs every step and lists nine changes, the
+/// import first; `apply --plan` makes as many, and a further apply writes nothing.
 #[tokio::test]
 async fn a_first_plan_of_the_whole_workflow_with_acm_lists_every_change_and_applies() {
     let site = Site::new().await;
@@ -594,6 +648,8 @@ fn rollback_killed_at(site: &Site, run: &str, action: &str, after: bool) {
     site.emulator.post("/_switchyard/hooks/stall", r#"{"release": true}"#);
 }
 
+/// A rollback killed after CloudFront disabled the distribution blocks apply (exit 2) and leaves
+/// that disable in doubt; the next rollback completes and AWS is as before the run.
 #[tokio::test]
 async fn killed_during_a_rollback_the_next_rollback_finishes_it_exactly() {
     let site = Site::new().await;

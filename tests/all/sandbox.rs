@@ -30,6 +30,7 @@ fn failure(run: &Run) -> (String, String) {
     )
 }
 
+/// A plugin that traps fails its step with code `crash` and its own panic message; apply exits 1.
 #[test]
 fn a_trap_is_reported_with_the_plugins_panic_message() {
     let emulator = Emulator::start();
@@ -40,6 +41,8 @@ fn a_trap_is_reported_with_the_plugins_panic_message() {
     assert!(message.contains("misbehave: deliberate trap"), "{message}");
 }
 
+/// A plugin in an endless loop is stopped by a 1-second time limit well within 30 s: code `limit`,
+/// a message naming the limit, exit 1.
 #[test]
 fn an_endless_loop_is_stopped_by_the_time_limit() {
     let emulator = Emulator::start();
@@ -52,6 +55,8 @@ fn an_endless_loop_is_stopped_by_the_time_limit() {
     assert!(message.contains("time limit of 1s"), "{message}");
 }
 
+/// A plugin growing past a 32 MiB memory cap is stopped: code `limit`, a message naming the cap in
+/// bytes, exit 1.
 #[test]
 fn growing_past_the_memory_cap_is_stopped() {
     let emulator = Emulator::start();
@@ -62,6 +67,8 @@ fn growing_past_the_memory_cap_is_stopped() {
     assert!(message.contains("over its limit of 33554432 bytes"), "{message}");
 }
 
+/// An IAM call the step was not granted returns `denied` (for `iam:read`) to the plugin as a
+/// value: apply exits 0, and no IAM request is sent.
 #[test]
 fn a_call_not_granted_is_denied_as_a_value_and_never_reaches_aws() {
     let emulator = Emulator::start();
@@ -78,6 +85,7 @@ fn a_call_not_granted_is_denied_as_a_value_and_never_reaches_aws() {
     assert_eq!(iam, Vec::<Value>::new(), "no IAM request was sent");
 }
 
+/// With `iam:read` granted, the same call returns the certificate count (0) and apply exits 0.
 #[test]
 fn the_same_call_granted_goes_through() {
     let emulator = Emulator::start();

@@ -16,6 +16,8 @@ with = { certificate = "certs/site.pem", private_key = "certs/site.key", chain =
 grants = ["identity:read", "certificates:load:certs/*", "iam:read", "iam:write:/cloudfront/", "cloudfront:read", "cloudfront:write", "route53:read"]
 "#;
 
+/// A 0.1.0 plugin in place of attach and failover plans its two changes without writing, applies
+/// them, writes nothing on a second apply, and rolls back to the state before.
 #[tokio::test]
 async fn a_plugin_built_against_0_1_0_plans_applies_converges_and_rolls_back() {
     let site = Site::new().await;
@@ -73,6 +75,8 @@ async fn a_plugin_built_against_0_1_0_plans_applies_converges_and_rolls_back() {
     assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
 }
 
+/// `plugins inspect` names the WIT version a plugin was built against: 0.1.0 for the old guest,
+/// 0.3.0 for validate-cert.
 #[test]
 fn inspect_names_the_wit_version_a_plugin_was_built_against() {
     for (plugin, wit) in [(STEP_V0_1_0, "0.1.0"), ("validate-cert", "0.3.0")] {

@@ -2,6 +2,8 @@
 
 use crate::support::{ACCOUNT, Emulator, guests, switchyard, workflow};
 
+/// `whoami` names the account and region in human output, and gives the account, region and an
+/// `arn:aws:` ARN in JSON.
 #[test]
 fn whoami_names_the_account_in_both_outputs() {
     let emulator = Emulator::start();
@@ -20,6 +22,7 @@ fn whoami_names_the_account_in_both_outputs() {
     );
 }
 
+/// With no region set, `whoami` exits 2, saying there is no AWS region and pointing to `--region`.
 #[test]
 fn no_region_is_a_clear_error_not_a_fallback() {
     let emulator = Emulator::start();
@@ -31,6 +34,8 @@ fn no_region_is_a_clear_error_not_a_fallback() {
     assert!(run.stderr.contains("--region"), "says how to fix it: {run:?}");
 }
 
+/// Pinned to another account, plan and apply exit 2 naming both accounts and send no IAM
+/// request; pinned to the emulator's account, apply exits 0.
 #[test]
 fn a_workflow_pinned_to_another_account_runs_nothing() {
     let emulator = Emulator::start();
@@ -61,6 +66,8 @@ fn a_workflow_pinned_to_another_account_runs_nothing() {
     assert_eq!(run.code, 0, "{run:?}");
 }
 
+/// `--help` exits 0 and lists plan, apply, whoami, plugins and validate; an unknown subcommand
+/// exits 2.
 #[test]
 fn the_cli_definition_is_consistent() {
     let run = switchyard().run(["--help"]);

@@ -32,11 +32,14 @@ fn assert_usage_error(text: &str, said: &[&str]) {
     assert!(!run.stderr.contains("panicked"), "{run:?}");
 }
 
+/// A TOML syntax error is a usage error (exit 2) naming the file and the line.
 #[test]
 fn toml_syntax_errors_give_the_line() {
     assert_usage_error(&format!("{HEADER}\n[[step]\nid = 1\n"), &["line 5"]);
 }
 
+/// A misspelt field in the header, a step or the top level is a usage error naming the field
+/// (and, for the header, `name`).
 #[test]
 fn unknown_fields_are_rejected_by_name() {
     assert_usage_error("[workflow]\nnmae = \"w\"\n", &["unknown field `nmae`", "name"]);
@@ -47,6 +50,8 @@ fn unknown_fields_are_rejected_by_name() {
     assert_usage_error(&format!("{HEADER}[stepz]\n"), &["unknown field `stepz`"]);
 }
 
+/// No `[workflow]`, an account not of 12 digits, an account not a string (with its line) and no
+/// steps are each a usage error saying so.
 #[test]
 fn the_header_is_checked() {
     assert_usage_error(&echo_step(""), &["missing field `workflow`"]);
@@ -61,6 +66,7 @@ fn the_header_is_checked() {
     assert_usage_error(HEADER, &["no steps", "[[step]]"]);
 }
 
+/// A repeated step id and an id with a space are usage errors naming the step's `id` field.
 #[test]
 fn step_ids_must_be_valid_and_unique() {
     assert_usage_error(
@@ -76,6 +82,8 @@ fn step_ids_must_be_valid_and_unique() {
     );
 }
 
+/// An unknown built-in (the real ones listed), a missing file, a wrong or malformed `sha256` and
+/// a `sha256` on a built-in are each a usage error saying so.
 #[test]
 fn plugins_must_exist_and_match_their_pin() {
     assert_usage_error(
@@ -105,6 +113,7 @@ fn plugins_must_exist_and_match_their_pin() {
     );
 }
 
+/// A `.wasm` file that is not a plugin is a usage error (exit 2) naming the file.
 #[test]
 fn a_file_that_is_not_a_plugin_is_named() {
     let (dir, file) = workflow(&format!("{HEADER}[[step]]\nid = \"a\"\nplugin = \"./junk.wasm\"\n"));
@@ -117,6 +126,8 @@ fn a_file_that_is_not_a_plugin_is_named() {
     );
 }
 
+/// An unknown capability (a known one suggested) and a missing grant (how to add it said) are
+/// usage errors.
 #[test]
 fn grants_must_be_known_and_sufficient() {
     assert_usage_error(
@@ -134,6 +145,8 @@ fn grants_must_be_known_and_sufficient() {
     );
 }
 
+/// A reference to an unknown var, an unset env var or no earlier step, an unclosed `${`, and an
+/// unknown namespace (the valid ones listed) are each a usage error saying so.
 #[test]
 fn references_must_resolve() {
     assert_usage_error(
@@ -173,6 +186,8 @@ fn references_must_resolve() {
     );
 }
 
+/// `memory_mib = 0` is a usage error giving the range 1 to 4096; `time_seconds = 99999` is one
+/// naming the field.
 #[test]
 fn limits_must_be_in_range() {
     assert_usage_error(
@@ -185,6 +200,7 @@ fn limits_must_be_in_range() {
     );
 }
 
+/// A workflow file that cannot be read is a usage error (exit 2) naming the path.
 #[test]
 fn a_missing_workflow_file_is_a_usage_error() {
     let run = switchyard().run(["plan", "/nonexistent/workflow.toml"]);
@@ -195,6 +211,7 @@ fn a_missing_workflow_file_is_a_usage_error() {
     );
 }
 
+/// A `--region` other than the workflow's is a usage error (exit 2) naming both regions.
 #[test]
 fn region_flag_must_agree_with_the_workflow() {
     let (dir, file) = workflow(&format!("{HEADER}{}", echo_step("")));
@@ -207,6 +224,8 @@ fn region_flag_must_agree_with_the_workflow() {
     );
 }
 
+/// With `--output json`, a usage error exits 2 with one JSON document on stdout: `ok` false and
+/// the error naming the bad field.
 #[test]
 fn errors_are_one_json_document_with_output_json() {
     let (dir, file) = workflow("[workflow]\nnmae = \"w\"\n");

@@ -111,3 +111,41 @@ async fn offline_there_is_no_aws() {
         .expect_err("offline");
     assert!(err.to_string().contains("runs without AWS"), "{err}");
 }
+
+#[tokio::test]
+async fn a_write_whose_answer_never_came_stays_in_doubt() {
+    // Nothing listens on port 9 of loopback: the request fails without an answer.
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url("http://127.0.0.1:9")
+        .credentials_provider(aws_sdk_sts::config::Credentials::new(
+            "AKIDTEST",
+            "not-a-secret",
+            None,
+            None,
+            "test",
+        ))
+        .retry_config(crate::provider::retry::Policy::sdk_config())
+        .load()
+        .await;
+    let aws = Arc::new(crate::provider::aws::Aws::from_config(&config).expect("a region"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = Journal::create(dir.path(), "wf", Path::new("/w.toml"), ACCOUNT, "us-east-1").expect("journal");
+    let apply = Apply {
+        aws,
+        journal: journal.clone(),
+        expected: None,
+    };
+    let mut gate = Gate::new("site", grants(&["s3:write"]), Mode::Apply(apply), Progress::default());
+    let err = gate
+        .write(Call::new(Capability::S3Write, "ensure bucket").on("b"), bucket("b"))
+        .await
+        .expect_err("no answer");
+    assert!(matches!(err, HostError::Transient(_)), "{err}");
+    let run = Run::load(&journal.path()).expect("reads");
+    assert_eq!(
+        run.changes[0].outcome,
+        Outcome::InDoubt,
+        "not `failed`: AWS may have made it"
+    );
+}
