@@ -73,7 +73,7 @@ pub fn spec(reference: &str, id: &str) -> DistributionSpec {
 }
 
 /// Writes a CA-issued certificate for `www.example.com` and `example.com` into `dir` as
-/// `site.pem`, `site.key` and `chain.pem` (the intermediate).
+/// `site.pem`, `site.key`, `chain.pem` (the intermediate) and `root.pem` (the root).
 pub fn site_certificates(dir: &std::path::Path) {
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
     let ca = |name: &str| {
@@ -83,6 +83,7 @@ pub fn site_certificates(dir: &std::path::Path) {
         params
     };
     let root_key = KeyPair::generate().expect("a key");
+    let root_cert = ca("Test Root").self_signed(&root_key).expect("self-signed");
     let root = Issuer::new(ca("Test Root"), root_key);
     let int_key = KeyPair::generate().expect("a key");
     let int_params = ca("Test Intermediate");
@@ -97,6 +98,7 @@ pub fn site_certificates(dir: &std::path::Path) {
     std::fs::write(dir.join("site.pem"), leaf.pem()).expect("write");
     std::fs::write(dir.join("site.key"), leaf_key.serialize_pem()).expect("write");
     std::fs::write(dir.join("chain.pem"), intermediate.pem()).expect("write");
+    std::fs::write(dir.join("root.pem"), root_cert.pem()).expect("write");
 }
 
 /// A plain `A` record with a TTL of 300.

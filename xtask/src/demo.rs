@@ -19,10 +19,9 @@ pub fn run() -> anyhow::Result<()> {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("certs"))?;
     sample_certificate(&dir.join("certs"))?;
-    fs::copy(
-        root().join("examples/maintenance-failover.toml"),
-        dir.join("maintenance-failover.toml"),
-    )?;
+    // The demo's CA is not one of Mozilla's: the workflow trusts its root.
+    let workflow = fs::read_to_string(root().join("examples/maintenance-failover.toml"))?;
+    fs::write(dir.join("maintenance-failover.toml"), with_trust_store(&workflow)?)?;
     fs::copy(root().join("examples/maintenance.html"), dir.join("maintenance.html"))?;
 
     let emulator = Emulator::start()?;
@@ -66,6 +65,8 @@ pub fn run() -> anyhow::Result<()> {
             "www.example.com",
             "--domain",
             "example.com",
+            "--trust-store",
+            "certs/root.pem",
         ],
     )?;
     step("what would change", &["plan", "maintenance-failover.toml"])?;
@@ -84,7 +85,18 @@ pub fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A CA, an intermediate and a leaf for example.com, written to `dir`.
+/// The example workflow, its validate step trusting the roots of `certs/root.pem`.
+fn with_trust_store(workflow: &str) -> anyhow::Result<String> {
+    let validate = "domains = \"${vars.domains}\" }\ngrants = [\"certificates:load:certs/*\"]";
+    anyhow::ensure!(workflow.contains(validate), "the example's validate step has changed");
+    Ok(workflow.replace(
+        validate,
+        &validate.replace("\" }", "\", trust_store = \"certs/root.pem\" }"),
+    ))
+}
+
+/// A CA, an intermediate and a leaf for example.com, written to `dir` (the root too: it is the
+/// trust store, as for a private PKI).
 fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
     let ca_key = KeyPair::generate()?;
@@ -94,6 +106,7 @@ fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.not_before = now - Duration::days(1);
     ca.not_after = now + Duration::days(3650);
+    let ca_cert = ca.self_signed(&ca_key)?;
     let ca_issuer = Issuer::new(ca, ca_key);
 
     let int_key = KeyPair::generate()?;
@@ -116,5 +129,6 @@ fn sample_certificate(dir: &Path) -> anyhow::Result<()> {
     fs::write(dir.join("site.pem"), leaf_cert.pem())?;
     fs::write(dir.join("site.key"), leaf_key.serialize_pem()).context("cannot write the sample key")?;
     fs::write(dir.join("chain.pem"), int_cert.pem())?;
+    fs::write(dir.join("root.pem"), ca_cert.pem())?;
     Ok(())
 }

@@ -78,7 +78,7 @@ pub(super) fn read_private_key(path: &Path) -> Result<PrivateKey, HostError> {
         return Err(HostError::invalid(field, "no-key", what));
     };
     PrivateKey::parse(block.tag(), block.contents(), pem::encode(block))
-        .map_err(|message| HostError::invalid(field, "malformed", message))
+        .map_err(|(reason, message)| HostError::invalid(field, reason, message))
 }
 
 /// Reads a PEM file of at most `limit` bytes into its blocks.

@@ -4,15 +4,17 @@
 mod facts;
 mod files;
 mod key;
+mod path;
 
 use std::path::Path;
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::error::HostError;
-use crate::model::{BundleFacts, BundleSource, CertificateFacts, Link, Verification};
-pub use facts::fingerprint;
+use crate::model::{BundleFacts, BundleSource, CertificateFacts, Link, PathCheck, Verification};
+pub use facts::{fingerprint, is_public_suffix};
 use key::PrivateKey;
+pub use path::TrustStore;
 
 /// The most a certificate or chain file may hold (IAM's limit for a chain is 2 MiB).
 pub const MAX_CERTIFICATE_FILE: u64 = 2 * 1024 * 1024;
@@ -92,6 +94,12 @@ impl Bundle {
             chain: chain.iter().map(link).collect(),
             checked_at: now,
         }
+    }
+
+    /// How the leaf chains to a root of `store` through the chain, at `now` (seconds since the
+    /// Unix epoch), checked as browsers check it.
+    pub fn check_path(&self, store: &TrustStore, now: i64) -> PathCheck {
+        path::check(&self.leaf, &self.chain, store, now)
     }
 
     /// Whether the private key is the leaf's key. AWS refuses a bundle whose key does not match.

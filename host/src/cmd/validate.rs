@@ -16,8 +16,10 @@ use super::{FAILED, Global, USAGE};
 
 /// Check a certificate, its key and chain before uploading them (offline).
 ///
-/// Exits 1 when any finding is an error, 0 otherwise.
+/// Checks them as strictly as browsers and CloudFront do, the path to a trusted root included
+/// (Mozilla's roots, or --trust-store). Exits 1 when any finding is an error, 0 otherwise.
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = FINDINGS)]
 pub struct Validate {
     /// The server certificate (PEM).
     #[arg(long)]
@@ -37,16 +39,59 @@ pub struct Validate {
     /// Where the certificate will go.
     #[arg(long, value_parser = ["iam", "acm"], default_value = "iam")]
     pub target: String,
+    /// Trust the root certificates of this PEM file instead of Mozilla's (a private PKI).
+    #[arg(long, value_name = "FILE")]
+    pub trust_store: Option<PathBuf>,
 }
+
+/// The findings `validate-cert` reports, for `--help` (plugins/validate-cert/README.md has the
+/// rules they follow).
+const FINDINGS: &str = "\
+Findings (errors first, then warnings):
+  unreadable                   error    a file cannot be used: fix it or its path
+  encrypted-key                error    decrypt the key: openssl pkey -in KEY -out key-decrypted.pem
+  key-mismatch                 error    use the key generated with the certificate's request
+  unsupported-key              error    not RSA 1024/2048/3072/4096 or ECDSA P-256: reissue for RSA 2048 or P-256
+  weak-key                     error for acm, warning for iam
+                                        RSA below 2048 bits: reissue for RSA 2048 or P-256
+  malformed-certificate        error    not X.509 v3, an extension twice, unknown critical or unparsable: reissue
+  expired                      error    renew the certificate
+  not-yet-valid                error    wait, or check the clock
+  no-san                       error    names only in the common name: reissue with subject alternative names
+  malformed-san                error    the subject alternative names do not parse: reissue
+  domain-not-covered           error    get a certificate for the name, or drop --domain
+  wrong-eku                    error    not for TLS servers (serverAuth): reissue as a server certificate
+  leaf-is-ca                   error    a CA certificate (cA or keyCertSign): use the server certificate
+  multiple-certs-in-cert-file  error    only the leaf in --cert, the intermediates in --chain
+  self-signed                  error    use a certificate from a public CA
+  chain-incomplete             error    add the missing issuer to --chain, first
+  bad-signature                error    the issuer's key does not verify the signature: get the right intermediate
+  chain-order                  error    reorder --chain as the message says
+  intermediate-expired         error    get the current intermediate from the CA
+  intermediate-not-yet-valid   error    use the intermediate the CA gives for this certificate
+  intermediate-not-ca          error    an intermediate that is not a CA: get the right one
+  name-constraint-violation    error    a CA's name constraints exclude a name: get it issued under another CA
+  path-length-exceeded         error    a CA's path length is exceeded: get it issued under another CA
+  unsupported-signature        error    SHA-1 or another refused signature: reissue with SHA-256 or stronger
+  untrusted-root               error    not under a root of Mozilla's (or --trust-store): use a public CA
+  expires-soon                 warning  fewer than --min-days left: renew it soon
+  chain-includes-root          warning  remove the root from --chain
+
+Exit codes: 0 no error, 1 an error found, 2 bad usage (e.g. an IP address as --domain).";
 
 impl Validate {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
         let cwd = std::env::current_dir()?;
-        let files: Vec<PathBuf> = [Some(&self.cert), Some(&self.key), self.chain.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(|p| normalise(&cwd.join(p)))
-            .collect();
+        let files: Vec<PathBuf> = [
+            Some(&self.cert),
+            Some(&self.key),
+            self.chain.as_ref(),
+            self.trust_store.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|p| normalise(&cwd.join(p)))
+        .collect();
         let path = |p: &PathBuf| Value::String(escape(&normalise(&cwd.join(p)).display().to_string()));
         let mut with = json!({
             "certificate": path(&self.cert),
@@ -57,6 +102,9 @@ impl Validate {
         });
         if let Some(chain) = &self.chain {
             with["chain"] = path(chain);
+        }
+        if let Some(store) = &self.trust_store {
+            with["trust_store"] = path(store);
         }
         let step = Step {
             id: "validate".into(),

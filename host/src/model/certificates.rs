@@ -27,6 +27,12 @@ pub enum KeyAlgorithm {
     EcP521,
     /// Ed25519.
     Ed25519,
+    /// ECDSA on NIST P-192.
+    EcP192,
+    /// ECDSA on NIST P-224.
+    EcP224,
+    /// DSA.
+    Dsa,
     /// Anything else.
     Other,
 }
@@ -55,8 +61,25 @@ pub struct CertificateFacts {
     pub not_before: i64,
     /// End of validity, seconds since the Unix epoch.
     pub not_after: i64,
+    /// The X.509 version: 1, 2 or 3.
+    pub x509_version: u8,
+    /// Whether the certificate has a subject alternative name extension, and whether it reads.
+    pub san: SanState,
     /// The DNS names among the subject alternative names.
     pub dns_names: Vec<String>,
+    /// The IP addresses among the subject alternative names.
+    pub ip_addresses: Vec<String>,
+    /// The DNS names that are wildcards directly under a public suffix (`*.co.uk`), which
+    /// browsers never match.
+    pub public_suffix_wildcards: Vec<String>,
+    /// The extended key usages (`serverAuth`, `clientAuth`, …, or an OID), if it has the
+    /// extension.
+    pub extended_key_usage: Option<Vec<String>>,
+    /// The key usages (`digitalSignature`, `keyCertSign`, …), if it has the extension.
+    pub key_usage: Option<Vec<String>>,
+    /// What is malformed in it (an unknown critical extension, an extension twice, an extension
+    /// that does not parse), for people.
+    pub problems: Vec<String>,
     /// The subject's public key.
     pub key: PublicKey,
     /// The signature algorithm, e.g. `sha256WithRSAEncryption`.
@@ -65,6 +88,41 @@ pub struct CertificateFacts {
     pub sha256_fingerprint: String,
     /// Whether basic constraints mark it as a CA.
     pub is_ca: bool,
+}
+
+/// Whether a certificate has a subject alternative name extension.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SanState {
+    /// It has none.
+    Absent,
+    /// It has one that does not parse: why.
+    Malformed(String),
+    /// It has one.
+    Present,
+}
+
+/// How a bundle's leaf chains to a trusted root, as browsers check it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathCheck {
+    /// Whether the leaf reaches a trusted root through the chain, every certificate on the way
+    /// valid now for TLS server authentication.
+    pub trusted: bool,
+    /// Why not.
+    pub problem: Option<PathProblem>,
+    /// The roots trusted: `mozilla`, or the trust store file.
+    pub trust_store: String,
+}
+
+/// Why a path does not hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathProblem {
+    /// A stable code: `untrusted-root`, `bad-signature`, `wrong-eku`, `leaf-is-ca`,
+    /// `intermediate-not-ca`, `name-constraint-violation`, `path-length-exceeded`, `expired`,
+    /// `not-yet-valid`, `malformed-certificate`, `unsupported-algorithm`.
+    pub code: String,
+    /// What is wrong, for people.
+    pub message: String,
 }
 
 /// The public facts of a loaded bundle.

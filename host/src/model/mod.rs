@@ -16,8 +16,8 @@ mod step;
 mod storage;
 
 pub use certificates::{
-    AccountQuota, AcmCertificate, BundleFacts, BundleSource, CertificateFacts, KeyAlgorithm, Link, PublicKey,
-    ServerCertificate, ServerCertificateDetail, Verification,
+    AccountQuota, AcmCertificate, BundleFacts, BundleSource, CertificateFacts, KeyAlgorithm, Link, PathCheck,
+    PathProblem, PublicKey, SanState, ServerCertificate, ServerCertificateDetail, Verification,
 };
 pub use distributions::{
     CertificateSource, Distribution, DistributionSpec, ErrorResponse, Origin, S3Origin, SslSupportMethod,

@@ -100,9 +100,6 @@ macro_rules! cast_unchanged {
 
         $crate::wit::cast::enumeration! {
             old::log::Level = new::log::Level { Trace, Debug, Info, Warn, Error }
-            old::certificates::KeyAlgorithm = new::certificates::KeyAlgorithm {
-                Rsa, EcP256, EcP384, EcP521, Ed25519, Other,
-            }
             old::distributions::CertificateSource = new::distributions::CertificateSource { Cloudfront, Iam, Acm }
             old::distributions::SslSupportMethod = new::distributions::SslSupportMethod { SniOnly, Vip, StaticIp }
             old::dns::HealthCheckProtocol = new::dns::HealthCheckProtocol { Https, Http, Tcp }
@@ -121,14 +118,6 @@ macro_rules! cast_unchanged {
             old::types::StepError = crate::model::StepError { code, message, details }
             old::identity::CallerIdentity = new::identity::CallerIdentity { account, arn, user_id }
             old::certificates::BundleSource = new::certificates::BundleSource { certificate, private_key, chain }
-            old::certificates::PublicKey = new::certificates::PublicKey { algorithm, bits }
-            old::certificates::CertificateFacts = new::certificates::CertificateFacts {
-                subject, common_name, issuer, serial, not_before, not_after, dns_names, key,
-                signature_algorithm, sha256_fingerprint, is_ca,
-            }
-            old::certificates::BundleFacts = new::certificates::BundleFacts {
-                leaf, chain, certificates_in_certificate_file,
-            }
             old::certificates::Link = new::certificates::Link { signed_by, self_signed }
             old::certificates::Verification = new::certificates::Verification {
                 key_matches_leaf, leaf, chain, checked_at,
@@ -164,4 +153,63 @@ macro_rules! cast_unchanged {
     };
 }
 
-pub(crate) use {bindings, cast_unchanged, forward, forward_unchanged};
+/// The conversions of what 0.3.0 changed in `certificates`, from the latest version down: the
+/// key algorithms 0.1.0 and 0.2.0 do not name become `other`; the facts they do not have are
+/// left out.
+macro_rules! cast_facts_down {
+    () => {
+        impl $crate::wit::cast::Cast<old::certificates::KeyAlgorithm> for new::certificates::KeyAlgorithm {
+            fn cast(self) -> old::certificates::KeyAlgorithm {
+                use new::certificates::KeyAlgorithm as New;
+                use old::certificates::KeyAlgorithm as Old;
+                match self {
+                    New::Rsa => Old::Rsa,
+                    New::EcP256 => Old::EcP256,
+                    New::EcP384 => Old::EcP384,
+                    New::EcP521 => Old::EcP521,
+                    New::Ed25519 => Old::Ed25519,
+                    New::EcP192 | New::EcP224 | New::Dsa | New::Other => Old::Other,
+                }
+            }
+        }
+
+        impl $crate::wit::cast::Cast<old::certificates::PublicKey> for new::certificates::PublicKey {
+            fn cast(self) -> old::certificates::PublicKey {
+                old::certificates::PublicKey {
+                    algorithm: $crate::wit::cast::Cast::cast(self.algorithm),
+                    bits: self.bits,
+                }
+            }
+        }
+
+        impl $crate::wit::cast::Cast<old::certificates::CertificateFacts> for new::certificates::CertificateFacts {
+            fn cast(self) -> old::certificates::CertificateFacts {
+                old::certificates::CertificateFacts {
+                    subject: self.subject,
+                    common_name: self.common_name,
+                    issuer: self.issuer,
+                    serial: self.serial,
+                    not_before: self.not_before,
+                    not_after: self.not_after,
+                    dns_names: self.dns_names,
+                    key: $crate::wit::cast::Cast::cast(self.key),
+                    signature_algorithm: self.signature_algorithm,
+                    sha256_fingerprint: self.sha256_fingerprint,
+                    is_ca: self.is_ca,
+                }
+            }
+        }
+
+        impl $crate::wit::cast::Cast<old::certificates::BundleFacts> for new::certificates::BundleFacts {
+            fn cast(self) -> old::certificates::BundleFacts {
+                old::certificates::BundleFacts {
+                    leaf: $crate::wit::cast::Cast::cast(self.leaf),
+                    chain: $crate::wit::cast::Cast::cast(self.chain),
+                    certificates_in_certificate_file: self.certificates_in_certificate_file,
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use {bindings, cast_facts_down, cast_unchanged, forward, forward_unchanged};

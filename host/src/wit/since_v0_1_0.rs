@@ -4,7 +4,7 @@
 use wasmtime::component::Resource;
 
 use super::latest::wit as new;
-use super::shared::{bindings, cast_unchanged, forward, forward_unchanged};
+use super::shared::{bindings, cast_facts_down, cast_unchanged, forward, forward_unchanged};
 use crate::certs::SharedBundle;
 use crate::error::HostError;
 
@@ -14,6 +14,7 @@ use bindings::switchyard::step as old;
 
 forward_unchanged!();
 cast_unchanged!();
+cast_facts_down!();
 
 forward! {
     impl old::certificates::Host => new::certificates::Host {

@@ -9,17 +9,16 @@ use switchyard_sdk::names;
 pub struct CertificateNames {
     /// The certificate, for a person: `IAM server certificate `site-…``.
     pub label: String,
-    /// Its DNS names (SANs).
+    /// Its DNS names (subject alternative names) that browsers match: without any wildcard
+    /// directly under a public suffix. The common name is never used.
     pub dns_names: Vec<String>,
-    /// Its common name (or ACM's primary domain name), used only when it has no DNS names.
-    pub common_name: Option<String>,
 }
 
 /// The aliases the certificate does not cover, in the distribution's order.
 pub fn uncovered<'a>(aliases: &'a [String], cert: &CertificateNames) -> Vec<&'a str> {
     aliases
         .iter()
-        .filter(|a| !names::covers(&cert.dns_names, cert.common_name.as_deref(), a))
+        .filter(|a| !names::covers(&cert.dns_names, a))
         .map(String::as_str)
         .collect()
 }
@@ -32,11 +31,7 @@ pub fn check(id: &str, aliases: &[String], cert: &CertificateNames) -> Result<()
         return Ok(());
     }
     let quoted = |v: &[&str]| v.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-    let has: Vec<&str> = if cert.dns_names.is_empty() {
-        cert.common_name.iter().map(String::as_str).collect()
-    } else {
-        cert.dns_names.iter().map(String::as_str).collect()
-    };
+    let has: Vec<&str> = cert.dns_names.iter().map(String::as_str).collect();
     let has = if has.is_empty() {
         "no names".to_owned()
     } else {
@@ -62,7 +57,6 @@ pub fn check(id: &str, aliases: &[String], cert: &CertificateNames) -> Result<()
                 "distribution_id": id,
                 "uncovered_aliases": missing,
                 "certificate_names": cert.dns_names,
-                "certificate_common_name": cert.common_name,
             })
             .to_string(),
         ),
@@ -73,11 +67,10 @@ pub fn check(id: &str, aliases: &[String], cert: &CertificateNames) -> Result<()
 mod tests {
     use super::*;
 
-    fn cert(dns: &[&str], cn: Option<&str>) -> CertificateNames {
+    fn cert(dns: &[&str]) -> CertificateNames {
         CertificateNames {
             label: "IAM server certificate `site`".into(),
             dns_names: dns.iter().map(|n| (*n).to_owned()).collect(),
-            common_name: cn.map(str::to_owned),
         }
     }
 
@@ -87,19 +80,20 @@ mod tests {
 
     #[test]
     fn wildcards_and_case_follow_rfc_6125() {
-        let c = cert(&["example.com", "*.example.com"], Some("example.com"));
+        let c = cert(&["example.com", "*.example.com"]);
         let a = aliases(&["example.com", "WWW.example.com", "a.b.example.com", "example.org"]);
         assert_eq!(uncovered(&a, &c), ["a.b.example.com", "example.org"]);
         assert!(uncovered(&[], &c).is_empty());
-        // The common name counts only without DNS names.
-        let cn_only = cert(&[], Some("www.example.com"));
-        assert!(uncovered(&aliases(&["www.example.com"]), &cn_only).is_empty());
-        assert_eq!(uncovered(&aliases(&["example.com"]), &cn_only), ["example.com"]);
+        // Without subject alternative names nothing is covered: no common-name fallback.
+        assert_eq!(
+            uncovered(&aliases(&["www.example.com"]), &cert(&[])),
+            ["www.example.com"]
+        );
     }
 
     #[test]
     fn refusal_names_each_uncovered_alias() {
-        let c = cert(&["www.example.com"], None);
+        let c = cert(&["www.example.com"]);
         assert!(check("E1", &aliases(&["www.example.com"]), &c).is_ok());
         let e = check(
             "E1",
@@ -122,7 +116,7 @@ mod tests {
             details["uncovered_aliases"],
             serde_json::json!(["example.com", "api.example.com"])
         );
-        let e = check("E1", &aliases(&["example.com"]), &cert(&[], None)).expect_err("refused");
+        let e = check("E1", &aliases(&["example.com"]), &cert(&[])).expect_err("refused");
         assert!(e.message.contains("the alias `example.com`"), "{}", e.message);
         assert!(e.message.contains("(it covers no names)"), "{}", e.message);
     }

@@ -1,9 +1,9 @@
 //! The calls to the host: finding the distribution and resolving the certificate.
 
-use switchyard_sdk::certificates;
 use switchyard_sdk::distributions::{self, Distribution, ViewerCertificate};
 use switchyard_sdk::log::{self, Level};
 use switchyard_sdk::{Error, StepError};
+use switchyard_sdk::{certificates, domain_names};
 
 use crate::attach::Cloudfront;
 use crate::coverage::CertificateNames;
@@ -100,8 +100,11 @@ pub fn resolve_certificate(request: &Request) -> Result<Resolved, StepError> {
                 id: detail.meta.id,
                 names: CertificateNames {
                     label: format!("IAM server certificate `{name}`"),
-                    dns_names: facts.dns_names,
-                    common_name: facts.common_name,
+                    dns_names: facts
+                        .dns_names
+                        .into_iter()
+                        .filter(|n| !facts.public_suffix_wildcards.contains(n))
+                        .collect(),
                 },
             })
         }
@@ -130,8 +133,11 @@ pub fn resolve_certificate(request: &Request) -> Result<Resolved, StepError> {
                 id: c.arn,
                 names: CertificateNames {
                     label: format!("ACM certificate `{name}`"),
-                    dns_names: c.subject_alternative_names,
-                    common_name: Some(c.domain_name).filter(|d| !d.is_empty()),
+                    dns_names: c
+                        .subject_alternative_names
+                        .into_iter()
+                        .filter(|n| !n.strip_prefix("*.").is_some_and(domain_names::is_public_suffix))
+                        .collect(),
                 },
             })
         }

@@ -42,6 +42,5 @@ pub fn names() -> CertificateNames {
     CertificateNames {
         label: "IAM server certificate `site`".into(),
         dns_names: vec!["example.com".into(), "*.example.com".into()],
-        common_name: Some("example.com".into()),
     }
 }

@@ -15,7 +15,8 @@
 //! ```
 //!
 //! The host interfaces are re-exported as modules ([`log`], [`identity`], [`certificates`],
-//! [`distributions`], [`dns`], [`storage`], [`run`]); every call returns [`Error`] when it fails.
+//! [`distributions`], [`dns`], [`storage`], [`run`], [`domain_names`]); every call returns
+//! [`Error`] when it fails.
 //! [`names`] matches certificate names against domain names (RFC 6125), on any target.
 #![deny(missing_docs)]
 
@@ -35,7 +36,7 @@ pub use wit::Guest as Step;
 pub use wit::switchyard::step::types::{
     AwsError, DeniedError, Description, Error, InvalidInputError, StepContext, StepError,
 };
-pub use wit::switchyard::step::{certificates, distributions, dns, identity, log, run, storage};
+pub use wit::switchyard::step::{certificates, distributions, dns, domain_names, identity, log, run, storage};
 
 pub mod date;
 pub mod names;

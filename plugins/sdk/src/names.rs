@@ -1,7 +1,8 @@
 //! Whether a certificate covers a domain name (RFC 6125, section 6.4).
 //!
 //! Pure functions, the same on every target: [`matches()`] compares one certificate name with one
-//! domain, [`covers`] applies the rule for a certificate's SAN DNS names and common name.
+//! domain, [`covers`] applies it to a certificate's subject alternative names. The common name is
+//! never used: browsers have matched only subject alternative names since 2017 (RFC 9525).
 
 /// Lowercase (ASCII), without one trailing dot.
 fn normalize(name: &str) -> String {
@@ -43,14 +44,11 @@ pub fn matches(pattern: &str, domain: &str) -> bool {
     }
 }
 
-/// Whether a certificate with these SAN DNS names and common name covers `domain`. The common
-/// name counts only when the certificate has no DNS names (RFC 6125, section 6.4.4).
-pub fn covers(dns_names: &[String], common_name: Option<&str>, domain: &str) -> bool {
-    if dns_names.is_empty() {
-        common_name.is_some_and(|cn| matches(cn, domain))
-    } else {
-        dns_names.iter().any(|n| matches(n, domain))
-    }
+/// Whether a certificate with these subject alternative DNS names covers `domain`. Leave out the
+/// names browsers never match (a wildcard directly under a public suffix: the host lists them,
+/// `certificate-facts.public-suffix-wildcards`).
+pub fn covers(dns_names: &[String], domain: &str) -> bool {
+    dns_names.iter().any(|n| matches(n, domain))
 }
 
 #[cfg(test)]
@@ -112,18 +110,15 @@ mod tests {
     }
 
     #[test]
-    fn common_name_only_without_dns_names() {
+    fn only_subject_alternative_names_cover() {
         let none: Vec<String> = Vec::new();
         let sans = vec!["www.example.com".to_owned(), "*.api.example.com".to_owned()];
-        assert!(covers(&sans, None, "www.example.com"));
-        assert!(covers(&sans, None, "v1.api.example.com"));
-        assert!(!covers(&sans, None, "api.example.com"));
-        // The common name is ignored once there are DNS names.
-        assert!(!covers(&sans, Some("example.com"), "example.com"));
-        // And used when there are none, wildcards included.
-        assert!(covers(&none, Some("example.com"), "EXAMPLE.com"));
-        assert!(covers(&none, Some("*.example.com"), "www.example.com"));
-        assert!(!covers(&none, Some("*.example.com"), "example.com"));
-        assert!(!covers(&none, None, "example.com"));
+        assert!(covers(&sans, "www.example.com"));
+        assert!(covers(&sans, "v1.api.example.com"));
+        assert!(!covers(&sans, "api.example.com"));
+        assert!(
+            !covers(&none, "example.com"),
+            "no names, no match: there is no common-name fallback"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Facts for unit tests.
 
-use switchyard_sdk::certificates::{CertificateFacts, KeyAlgorithm, Link, PublicKey, Verification};
+use switchyard_sdk::certificates::{CertificateFacts, KeyAlgorithm, Link, PublicKey, SanState, Verification};
 
 /// The host's clock in tests: 2025-06-15T15:06:40Z.
 pub const NOW: i64 = 1_750_000_000;
@@ -14,7 +14,14 @@ pub fn leaf() -> CertificateFacts {
         serial: "00f1e2d3c4b5a697".into(),
         not_before: NOW - 10 * 86_400,
         not_after: 1_777_636_800,
+        x509_version: 3,
+        san: SanState::Present,
         dns_names: vec!["www.example.com".into(), "example.com".into()],
+        ip_addresses: Vec::new(),
+        public_suffix_wildcards: Vec::new(),
+        extended_key_usage: Some(vec!["serverAuth".into()]),
+        key_usage: Some(vec!["digitalSignature".into()]),
+        problems: Vec::new(),
         key: PublicKey {
             algorithm: KeyAlgorithm::Rsa,
             bits: 2048,

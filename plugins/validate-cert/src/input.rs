@@ -33,6 +33,9 @@ pub struct Input {
     /// Where the certificate will go.
     #[serde(default)]
     pub target: Target,
+    /// A PEM file of the roots to trust instead of Mozilla's (a private PKI).
+    #[serde(default)]
+    pub trust_store: Option<String>,
 }
 
 fn default_min_days() -> u32 {
@@ -75,6 +78,10 @@ pub const SCHEMA: &str = r#"{
       "enum": ["iam", "acm"],
       "default": "iam",
       "description": "Where the certificate will be stored for CloudFront: an IAM server certificate or an ACM certificate."
+    },
+    "trust_store": {
+      "type": "string",
+      "description": "Path of a PEM file of root certificates to trust instead of Mozilla's (those CloudFront's viewers' browsers trust): for a private PKI."
     }
   },
   "required": ["certificate", "private_key"],
@@ -127,7 +134,15 @@ mod tests {
         names.sort_unstable();
         assert_eq!(
             names,
-            ["certificate", "chain", "domains", "min_days", "private_key", "target"]
+            [
+                "certificate",
+                "chain",
+                "domains",
+                "min_days",
+                "private_key",
+                "target",
+                "trust_store"
+            ]
         );
         assert_eq!(s["required"], serde_json::json!(["certificate", "private_key"]));
         assert_eq!(s["additionalProperties"], false);

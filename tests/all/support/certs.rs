@@ -41,12 +41,18 @@ pub fn key(alg: &'static SignatureAlgorithm) -> KeyPair {
 
 /// A CA named `name`, self-signed (`issuer` none) or signed by `issuer`.
 pub fn ca(name: &str, issuer: Option<&Made>) -> Made {
+    ca_edited(name, issuer, |_| {})
+}
+
+/// A CA as [`ca`] makes it, its parameters changed by `edit` first.
+pub fn ca_edited(name: &str, issuer: Option<&Made>, edit: impl FnOnce(&mut CertificateParams)) -> Made {
     let key = key(&PKCS_ECDSA_P256_SHA256);
     let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
     params.distinguished_name.push(DnType::CommonName, name);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.not_before = OffsetDateTime::now_utc() - Duration::days(30);
     params.not_after = OffsetDateTime::now_utc() + Duration::days(3650);
+    edit(&mut params);
     let cert = match issuer {
         Some(issuer) => params.signed_by(&key, &issuer.issuer()).expect("sign CA"),
         None => params.self_signed(&key).expect("self-sign CA"),
@@ -76,6 +82,11 @@ impl Default for LeafSpec {
 
 /// A leaf signed by `issuer`, or self-signed.
 pub fn leaf(spec: LeafSpec, issuer: Option<&Made>) -> Made {
+    leaf_edited(spec, issuer, |_| {})
+}
+
+/// A leaf as [`leaf`] makes it, its parameters changed by `edit` first.
+pub fn leaf_edited(spec: LeafSpec, issuer: Option<&Made>, edit: impl FnOnce(&mut CertificateParams)) -> Made {
     let key = key(spec.alg);
     let mut params = CertificateParams::new(spec.names.clone()).expect("params");
     params
@@ -83,6 +94,7 @@ pub fn leaf(spec: LeafSpec, issuer: Option<&Made>) -> Made {
         .push(DnType::CommonName, spec.names.first().cloned().unwrap_or_default());
     params.not_before = OffsetDateTime::now_utc() + Duration::days(spec.from);
     params.not_after = OffsetDateTime::now_utc() + Duration::days(spec.to);
+    edit(&mut params);
     let cert = match issuer {
         Some(issuer) => params.signed_by(&key, &issuer.issuer()).expect("sign leaf"),
         None => params.self_signed(&key).expect("self-sign leaf"),
@@ -106,6 +118,24 @@ impl Pki {
     /// A leaf under the intermediate.
     pub fn leaf(&self, spec: LeafSpec) -> Made {
         leaf(spec, Some(&self.intermediate))
+    }
+
+    /// Writes the leaves rcgen cannot make to `dir` (`support/odd_certs.py`: `dsa`, `p192`,
+    /// `rsa1024`, `rsa2052`, `sha1`, `v1`, each `NAME.pem` and `NAME.key`), under the
+    /// intermediate.
+    pub fn odd_leaves(&self, dir: &Path) {
+        let issuer = write(dir, "issuer.pem", self.intermediate.pem());
+        let key = write(dir, "issuer.key", self.intermediate.key_pem());
+        let out = std::process::Command::new(super::python())
+            .arg(super::root().join("tests/all/support/odd_certs.py"))
+            .args([dir, &issuer, &key])
+            .output()
+            .expect("run odd_certs.py");
+        assert!(
+            out.status.success(),
+            "odd_certs.py: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 

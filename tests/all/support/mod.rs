@@ -149,15 +149,7 @@ impl Drop for Emulator {
 impl Server {
     /// Starts an emulator on a free loopback port.
     fn start() -> Self {
-        let python = std::env::var_os("SWITCHYARD_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root().join(".venv/bin/python"));
-        assert!(
-            python.exists(),
-            "no emulator Python at {}: run `cargo xtask setup` (or `cargo xtask test`)",
-            python.display()
-        );
-        let mut child = Command::new(&python)
+        let mut child = Command::new(python())
             .arg(root().join("emulator/launch.py"))
             .args(["--host", "127.0.0.1", "--port", "0", "--exit-with-stdin"])
             .stdin(Stdio::piped())
@@ -270,6 +262,20 @@ impl Switchyard {
 }
 
 /// The workspace root.
+/// The emulator's Python (with moto and `cryptography`): `SWITCHYARD_PYTHON`, else the
+/// repository's `.venv`.
+pub fn python() -> PathBuf {
+    let python = std::env::var_os("SWITCHYARD_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".venv/bin/python"));
+    assert!(
+        python.exists(),
+        "no emulator Python at {}: run `cargo xtask setup` (or `cargo xtask test`)",
+        python.display()
+    );
+    python
+}
+
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -12,7 +12,7 @@ use super::{Emulator, Run, root};
 pub const ORIGIN: &str = "203.0.113.10";
 
 /// An emulator with the live site's zone and records, and a copy of the example workflow with
-/// a fresh certificate.
+/// a fresh certificate (its validate step trusting the test PKI's root, `certs/root.pem`).
 pub struct Site {
     pub emulator: Emulator,
     pub dir: tempfile::TempDir,
@@ -67,11 +67,14 @@ impl Site {
             .expect("records");
 
         let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::copy(
-            root().join("examples/maintenance-failover.toml"),
-            dir.path().join("workflow.toml"),
-        )
-        .expect("copy workflow");
+        // The test PKI is not one of Mozilla's: the validate step trusts its root.
+        let workflow =
+            std::fs::read_to_string(root().join("examples/maintenance-failover.toml")).expect("read workflow");
+        let validate = "domains = \"${vars.domains}\" }\ngrants = [\"certificates:load:certs/*\"]";
+        assert!(workflow.contains(validate), "the example's validate step has changed");
+        let trusting = validate.replace("\" }", "\", trust_store = \"certs/root.pem\" }");
+        std::fs::write(dir.path().join("workflow.toml"), workflow.replace(validate, &trusting))
+            .expect("write workflow");
         std::fs::copy(
             root().join("examples/maintenance.html"),
             dir.path().join("maintenance.html"),
@@ -99,6 +102,7 @@ impl Site {
         write(&certs, "site.pem", leaf.pem());
         write(&certs, "site.key", leaf.key_pem());
         write(&certs, "chain.pem", pki.intermediate.pem());
+        write(&certs, "root.pem", pki.root.pem());
     }
 
     pub fn file(&self) -> PathBuf {

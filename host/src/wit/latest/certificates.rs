@@ -6,9 +6,9 @@ use wasmtime::component::Resource;
 
 use super::wit::certificates::{
     AccountQuota, AcmCertificate, BundleFacts, BundleSource, CertificateFacts, Host, HostBundle, KeyAlgorithm, Link,
-    PublicKey, ServerCertificate, ServerCertificateDetail, Verification,
+    PathCheck, PathProblem, PublicKey, SanState, ServerCertificate, ServerCertificateDetail, Verification,
 };
-use crate::certs::{Bundle, SharedBundle, parse_facts};
+use crate::certs::{Bundle, SharedBundle, TrustStore, parse_facts};
 use crate::changes::{DeleteAcmCertificate, DeleteServerCertificate, ImportCertificate, UploadServerCertificate};
 use crate::error::HostError;
 use crate::gate::{Call, Capability};
@@ -25,6 +25,24 @@ impl HostBundle for StepState {
     async fn verify(&mut self, bundle: Resource<SharedBundle>) -> wasmtime::Result<Verification> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         Ok(self.table.get(&bundle)?.verify(now).cast())
+    }
+
+    async fn check_path(
+        &mut self,
+        bundle: Resource<SharedBundle>,
+        trust_store: Option<String>,
+    ) -> Result<PathCheck, HostError> {
+        let store = match trust_store {
+            Some(path) => {
+                let path = normalise(&self.base_dir.join(&path)).display().to_string();
+                self.gate
+                    .check(Call::new(Capability::CertificatesLoad, "read a trust store").on(&path))?;
+                TrustStore::load(std::path::Path::new(&path))?
+            }
+            None => TrustStore::Mozilla,
+        };
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        Ok(self.bundle(&bundle)?.check_path(&store, now).cast())
     }
 
     async fn drop(&mut self, bundle: Resource<SharedBundle>) -> wasmtime::Result<()> {
@@ -198,16 +216,39 @@ impl StepState {
 }
 
 enumeration! {
-    KeyAlgorithm = model::KeyAlgorithm { Rsa, EcP256, EcP384, EcP521, Ed25519, Other }
+    KeyAlgorithm = model::KeyAlgorithm { Rsa, EcP256, EcP384, EcP521, Ed25519, EcP192, EcP224, Dsa, Other }
+}
+
+impl Cast<model::SanState> for SanState {
+    fn cast(self) -> model::SanState {
+        match self {
+            Self::Absent => model::SanState::Absent,
+            Self::Malformed(why) => model::SanState::Malformed(why),
+            Self::Present => model::SanState::Present,
+        }
+    }
+}
+
+impl Cast<SanState> for model::SanState {
+    fn cast(self) -> SanState {
+        match self {
+            Self::Absent => SanState::Absent,
+            Self::Malformed(why) => SanState::Malformed(why),
+            Self::Present => SanState::Present,
+        }
+    }
 }
 
 record! {
     BundleSource = model::BundleSource { certificate, private_key, chain }
     PublicKey = model::PublicKey { algorithm, bits }
     CertificateFacts = model::CertificateFacts {
-        subject, common_name, issuer, serial, not_before, not_after, dns_names, key,
+        subject, common_name, issuer, serial, not_before, not_after, x509_version, san, dns_names,
+        ip_addresses, public_suffix_wildcards, extended_key_usage, key_usage, problems, key,
         signature_algorithm, sha256_fingerprint, is_ca,
     }
+    PathCheck = model::PathCheck { trusted, problem, trust_store }
+    PathProblem = model::PathProblem { code, message }
     BundleFacts = model::BundleFacts { leaf, chain, certificates_in_certificate_file }
     Link = model::Link { signed_by, self_signed }
     Verification = model::Verification { key_matches_leaf, leaf, chain, checked_at }

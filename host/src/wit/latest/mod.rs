@@ -7,6 +7,7 @@
 mod certificates;
 mod distributions;
 mod dns;
+mod domain_names;
 mod identity;
 mod log;
 mod run;
