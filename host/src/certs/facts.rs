@@ -12,6 +12,7 @@ use x509_parser::oid_registry::{
 use x509_parser::prelude::{GeneralName, X509Certificate};
 use x509_parser::public_key::PublicKey as ParsedKey;
 
+use super::signature::element;
 use crate::model::{CertificateFacts, KeyAlgorithm, PublicKey, SanState};
 
 /// The SHA-256 fingerprint of DER bytes, lowercase hex.
@@ -53,11 +54,6 @@ pub(super) fn certificate_facts(cert: &X509Certificate<'_>) -> CertificateFacts 
         sha256_fingerprint: fingerprint(cert.as_ref()),
         is_ca: cert.basic_constraints().ok().flatten().is_some_and(|bc| bc.value.ca),
     }
-}
-
-/// Whether `issuer`'s name and key account for `cert`'s signature.
-pub(super) fn signed_by(cert: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> bool {
-    cert.issuer().as_raw() == issuer.subject().as_raw() && cert.verify_signature(Some(issuer.public_key())).is_ok()
 }
 
 struct Names {
@@ -202,11 +198,13 @@ fn public_key(cert: &X509Certificate<'_>) -> PublicKey {
     let curve = || spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok());
     let of = |algorithm, bits| PublicKey { algorithm, bits };
     if spki.algorithm.algorithm == OID_KEY_TYPE_DSA {
-        let bits = match spki.parsed() {
-            Ok(ParsedKey::DSA(y)) => u32::try_from(y.len() * 8).unwrap_or(0),
-            _ => 0,
-        };
-        return of(KeyAlgorithm::Dsa, bits);
+        // The size is the prime p's: the parameters are SEQUENCE { p, q, g }.
+        let p = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|params| element(params.data, 0x02));
+        return of(KeyAlgorithm::Dsa, p.map_or(0, |(p, _)| bits(p)));
     }
     match spki.parsed() {
         Ok(ParsedKey::RSA(rsa)) => of(KeyAlgorithm::Rsa, bits(rsa.modulus)),

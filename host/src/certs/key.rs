@@ -29,7 +29,7 @@ fn unsupported(what: &str) -> KeyError {
     (
         "unsupported-key",
         format!(
-            "the private key is {what}: CloudFront, IAM and ACM take RSA and ECDSA (P-256, P-384) keys only; have the certificate issued for an RSA 2048 or ECDSA P-256 key"
+            "the private key is {what}: IAM and ACM take RSA and ECDSA (P-256, P-384, P-521) keys only, and CloudFront RSA (1024 to 4096 bits) and ECDSA P-256 only; have the certificate issued for an RSA 2048 or ECDSA P-256 key"
         ),
     )
 }

@@ -5,6 +5,7 @@ mod facts;
 mod files;
 mod key;
 mod path;
+mod signature;
 
 use std::path::Path;
 
@@ -80,18 +81,24 @@ impl Bundle {
     /// (seconds since the Unix epoch).
     pub fn verify(&self, now: i64) -> Verification {
         let leaf = parse(&self.leaf);
-        let chain: Vec<X509Certificate<'_>> = self.chain.iter().map(|der| parse(der)).collect();
-        let link = |cert: &X509Certificate<'_>| Link {
+        let chain: Vec<(&[u8], X509Certificate<'_>)> =
+            self.chain.iter().map(|der| (der.as_slice(), parse(der))).collect();
+        // Signed by `issuer`: its name is the issuer's and its key verifies the signature.
+        let signed = |(der, cert): (&[u8], &X509Certificate<'_>),
+                      (issuer_der, issuer): (&[u8], &X509Certificate<'_>)| {
+            cert.issuer().as_raw() == issuer.subject().as_raw() && signature::verifies(der, issuer_der)
+        };
+        let link = |cert: (&[u8], &X509Certificate<'_>)| Link {
             signed_by: chain
                 .iter()
-                .position(|issuer| facts::signed_by(cert, issuer))
+                .position(|(der, issuer)| signed(cert, (der, issuer)))
                 .and_then(|i| u32::try_from(i).ok()),
-            self_signed: facts::signed_by(cert, cert),
+            self_signed: signed(cert, cert),
         };
         Verification {
             key_matches_leaf: self.key.matches(&leaf),
-            leaf: link(&leaf),
-            chain: chain.iter().map(link).collect(),
+            leaf: link((&self.leaf, &leaf)),
+            chain: chain.iter().map(|(der, cert)| link((der, cert))).collect(),
             checked_at: now,
         }
     }
@@ -99,7 +106,9 @@ impl Bundle {
     /// How the leaf chains to a root of `store` through the chain, at `now` (seconds since the
     /// Unix epoch), checked as browsers check it.
     pub fn check_path(&self, store: &TrustStore, now: i64) -> PathCheck {
-        path::check(&self.leaf, &self.chain, store, now)
+        let validity = parse(&self.leaf).validity().clone();
+        let validity = (validity.not_before.timestamp(), validity.not_after.timestamp());
+        path::check(&self.leaf, &self.chain, store, now, validity)
     }
 
     /// Whether the private key is the leaf's key. AWS refuses a bundle whose key does not match.

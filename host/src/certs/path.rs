@@ -49,36 +49,59 @@ impl TrustStore {
         }
     }
 
-    fn name(&self) -> String {
+    /// The file, or `None` for Mozilla's roots.
+    fn file(&self) -> Option<String> {
         match self {
-            Self::Mozilla => "mozilla".into(),
-            Self::File { path, .. } => path.clone(),
+            Self::Mozilla => None,
+            Self::File { path, .. } => Some(path.clone()),
         }
     }
 }
 
 /// Checks the path from `leaf` through `chain` to a root of `store`, at `now` (seconds since
-/// the Unix epoch).
-pub(super) fn check(leaf: &[u8], chain: &[Vec<u8>], store: &TrustStore, now: i64) -> PathCheck {
+/// the Unix epoch). `leaf_validity` is the leaf's `(not_before, not_after)`.
+///
+/// webpki stops at the first problem, and checks the leaf's own dates first: when the leaf is
+/// out of date (which the facts already say), the path is checked again at a time inside the
+/// leaf's validity, so that an untrusted root or a bad signature is still found.
+pub(super) fn check(
+    leaf: &[u8],
+    chain: &[Vec<u8>],
+    store: &TrustStore,
+    now: i64,
+    leaf_validity: (i64, i64),
+) -> PathCheck {
     let leaf = CertificateDer::from(leaf);
     let chain: Vec<CertificateDer<'_>> = chain.iter().map(|c| CertificateDer::from(c.as_slice())).collect();
-    let time = UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(now).unwrap_or(0)));
-    let verified = EndEntityCert::try_from(&leaf).and_then(|ee| {
-        ee.verify_for_usage(
-            webpki::ALL_VERIFICATION_ALGS,
-            store.anchors(),
-            &chain,
-            time,
-            KeyUsage::server_auth(),
-            None,
-            None,
-        )
-        .map(drop)
-    });
+    let at = |t: i64| {
+        let time = UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(t).unwrap_or(0)));
+        EndEntityCert::try_from(&leaf).and_then(|ee| {
+            ee.verify_for_usage(
+                webpki::ALL_VERIFICATION_ALGS,
+                store.anchors(),
+                &chain,
+                time,
+                KeyUsage::server_auth(),
+                None,
+                None,
+            )
+            .map(drop)
+        })
+    };
+    let dated = |r: &Result<(), Error>| matches!(r, Err(Error::CertExpired { .. } | Error::CertNotValidYet { .. }));
+    let mut verified = at(now);
+    let (not_before, not_after) = leaf_validity;
+    let inside = now.clamp(not_before, not_after.max(not_before));
+    if dated(&verified) && inside != now {
+        let again = at(inside);
+        if again.is_err() && !dated(&again) {
+            verified = again;
+        }
+    }
     PathCheck {
         trusted: verified.is_ok(),
         problem: verified.err().map(|e| problem(&e, store)),
-        trust_store: store.name(),
+        trust_store: store.file(),
     }
 }
 
@@ -118,9 +141,19 @@ fn problem(e: &Error, store: &TrustStore) -> PathProblem {
             "name-constraint-violation",
             "a name of the leaf is outside the name constraints of a CA on the path".into(),
         ),
-        Error::PathLenConstraintViolated | Error::MaximumPathDepthExceeded => (
+        Error::PathLenConstraintViolated => (
             "path-length-exceeded",
             "the path is longer than a CA's path length constraint allows".into(),
+        ),
+        Error::MaximumPathDepthExceeded => (
+            "path-length-exceeded",
+            "the path has more intermediates than browsers follow (webpki stops at 6)".into(),
+        ),
+        Error::MaximumSignatureChecksExceeded | Error::MaximumPathBuildCallsExceeded => (
+            "untrusted-root",
+            "no path to a trusted root was found before the verifier's limits: the chain holds too many \
+             candidate certificates"
+                .into(),
         ),
         Error::CertExpired { .. } => ("expired", "a certificate of the path has expired".into()),
         Error::CertNotValidYet { .. } => ("not-yet-valid", "a certificate of the path is not valid yet".into()),
@@ -138,7 +171,15 @@ fn problem(e: &Error, store: &TrustStore) -> PathProblem {
             "malformed-certificate",
             "a certificate of the path has a critical extension browsers do not know".into(),
         ),
-        other => ("malformed-certificate", format!("the path does not hold: {other:?}")),
+        Error::BadDer | Error::BadDerTime | Error::TrailingData(_) => (
+            "malformed-certificate",
+            "a certificate of the path is not valid DER".into(),
+        ),
+        // webpki's errors are `non_exhaustive`; its Display is a sentence.
+        other => (
+            "malformed-certificate",
+            format!("a certificate of the path is refused: {other}"),
+        ),
     };
     PathProblem {
         code: code.to_owned(),

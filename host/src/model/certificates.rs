@@ -110,8 +110,8 @@ pub struct PathCheck {
     pub trusted: bool,
     /// Why not.
     pub problem: Option<PathProblem>,
-    /// The roots trusted: `mozilla`, or the trust store file.
-    pub trust_store: String,
+    /// The trust store file whose roots were trusted; `None` for Mozilla's.
+    pub trust_store: Option<String>,
 }
 
 /// Why a path does not hold.

@@ -46,7 +46,17 @@ pub fn ca(name: &str, issuer: Option<&Made>) -> Made {
 
 /// A CA as [`ca`] makes it, its parameters changed by `edit` first.
 pub fn ca_edited(name: &str, issuer: Option<&Made>, edit: impl FnOnce(&mut CertificateParams)) -> Made {
-    let key = key(&PKCS_ECDSA_P256_SHA256);
+    ca_keyed(name, issuer, &PKCS_ECDSA_P256_SHA256, edit)
+}
+
+/// A CA as [`ca_edited`] makes it, with a key of the kind `alg`.
+pub fn ca_keyed(
+    name: &str,
+    issuer: Option<&Made>,
+    alg: &'static SignatureAlgorithm,
+    edit: impl FnOnce(&mut CertificateParams),
+) -> Made {
+    let key = key(alg);
     let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
     params.distinguished_name.push(DnType::CommonName, name);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

@@ -34,11 +34,10 @@ pub(super) fn check(path: &PathCheck, out: &mut Vec<Finding>) {
     if out.iter().any(|f| f.code == code || covered.contains(&f.code)) {
         return;
     }
-    let mozilla = path.trust_store == "mozilla";
-    let store = if mozilla {
-        "Mozilla's roots, which CloudFront's viewers' browsers trust".to_owned()
-    } else {
-        format!("the roots of {}", path.trust_store)
+    let mozilla = path.trust_store.is_none();
+    let store = match &path.trust_store {
+        None => "Mozilla's roots, which CloudFront's viewers' browsers trust".to_owned(),
+        Some(file) => format!("the roots of {file}"),
     };
     let fix = match code {
         "untrusted-root" if mozilla => {
