@@ -35,10 +35,14 @@ pub enum HostError {
     /// Waiting took longer than allowed.
     #[error("timed out: {0}")]
     TimedOut(String),
-    /// AWS could not be reached, did not answer in time, or failed on its side (5xx), after
-    /// retries: an outage. Reaches the guest as `internal`.
+    /// AWS could not be reached or failed on its side (5xx), after retries: an outage. Reaches
+    /// the guest as `internal`.
     #[error("{0}")]
     Transient(String),
+    /// AWS did not answer within the read timeout (after one more try, for a read). Reaches the
+    /// guest as `timed-out`.
+    #[error("{0}")]
+    NoAnswer(String),
     /// Another AWS error.
     #[error("{service} {code}: {message}")]
     Aws {

@@ -74,11 +74,12 @@ impl Apply {
         if let Some(expected) = &self.expected {
             expected.take(step, &journaled)?;
         }
+        let what = format!("{} {}", journaled.kind().action().name(), journaled.kind().resource());
         let seq = self
             .journal
             .intent(step, journaled, undoes)
             .map_err(|e| HostError::Internal(format!("cannot journal the change, so it was not made: {e}")))?;
-        let result = change.send(&*self.aws, progress).await;
+        let result = progress.waiting(&what, change.send(&*self.aws, progress)).await;
         let event = match &result {
             Ok(output) => Event::Done {
                 seq,
@@ -86,7 +87,7 @@ impl Apply {
             },
             // AWS's answer never came (a timeout, a dropped connection, a 5xx): the change may
             // have been made. It stays in doubt, for resume and rollback to settle with AWS.
-            Err(HostError::Transient(e)) => {
+            Err(HostError::Transient(e) | HostError::NoAnswer(e)) => {
                 tracing::warn!("change {seq}: {e}: whether AWS made it is not known");
                 return result;
             }
@@ -194,7 +195,12 @@ impl Gate {
         read: impl AsyncFnOnce(&Reads) -> Result<T, HostError>,
     ) -> Result<T, HostError> {
         self.check(call)?;
-        let result = self.host_read(read).await;
+        let what = match call.resource {
+            Some(resource) => format!("{} {resource}", call.action),
+            None => call.action.to_owned(),
+        };
+        let progress = self.progress.clone();
+        let result = progress.waiting(&what, self.host_read(read)).await;
         match &result {
             Ok(_) => tracing::debug!(capability = %call.capability, resource = call.resource, "{}", call.action),
             Err(e) => {
@@ -239,6 +245,7 @@ impl Gate {
 
     /// Checks `call` without AWS (a local operation such as reading a certificate file).
     pub fn check(&self, call: Call<'_>) -> Result<(), HostError> {
+        crate::interrupt::check()?;
         self.grants.check(call.capability, call.resource)
     }
 

@@ -11,8 +11,10 @@
 pub mod certs;
 pub mod changes;
 pub mod error;
+pub mod files;
 pub mod gate;
 pub mod grants;
+pub mod interrupt;
 pub mod journal;
 pub mod model;
 pub mod plan;
@@ -22,6 +24,7 @@ pub mod report;
 pub mod rollback;
 pub mod runner;
 pub mod runtime;
+pub mod secrets;
 pub mod session;
 mod state;
 #[cfg(test)]

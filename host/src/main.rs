@@ -5,22 +5,45 @@ mod cmd;
 use std::process::ExitCode;
 
 use clap::Parser;
+use switchyard::secrets;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = cmd::Cli::parse();
+    secrets::remember_env();
+    let cli = match cmd::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage(&err),
+    };
     let json = cli.global.output == cmd::Output::Json;
     cli.global.init_tracing();
     match cli.command.execute(&cli.global).await {
         Ok(code) => code,
         Err(err) => {
             let code = cmd::exit_code(&err);
+            let message = secrets::redact(&format!("{err:#}"));
             if json {
-                println!("{}", serde_json::json!({ "ok": false, "error": format!("{err:#}") }));
+                println!("{}", serde_json::json!({ "ok": false, "error": message }));
             } else {
-                eprintln!("error: {err:#}");
+                eprintln!("error: {message}");
             }
             ExitCode::from(code)
         }
     }
+}
+
+/// A command line clap refused (or `--help`, `--version`): clap's text, or with `--output json`
+/// a JSON error on stdout; exit 2 (0 for help and version).
+fn usage(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let args: Vec<String> = std::env::args().collect();
+    let json =
+        args.windows(2).any(|w| w[0] == "--output" && w[1] == "json") || args.iter().any(|a| a == "--output=json");
+    let informational = matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if json && !informational {
+        let message = err.render().to_string();
+        println!("{}", serde_json::json!({ "ok": false, "error": message.trim() }));
+        return ExitCode::from(cmd::USAGE);
+    }
+    let _ = err.print();
+    ExitCode::from(if informational { 0 } else { cmd::USAGE })
 }

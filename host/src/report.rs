@@ -131,6 +131,32 @@ impl Progress {
         }
     }
 
+    /// Runs `work` (a call to AWS), saying after 5 s and then every 15 s that it is still
+    /// waiting for `what`, so that a slow answer is never silence.
+    pub async fn waiting<T>(&self, what: &str, work: impl std::future::Future<Output = T>) -> T {
+        const FIRST: std::time::Duration = std::time::Duration::from_secs(5);
+        const EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+        let started = tokio::time::Instant::now();
+        let mut next = FIRST;
+        let mut said = false;
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                out = &mut work => {
+                    if said {
+                        self.finish();
+                    }
+                    return out;
+                }
+                () = tokio::time::sleep_until(started + next) => {
+                    self.update(&format!("still waiting on AWS to {what} ({} s)", started.elapsed().as_secs()));
+                    said = true;
+                    next += EVERY;
+                }
+            }
+        }
+    }
+
     /// Clears it.
     pub fn finish(&self) {
         if let Some((reporter, step)) = &self.to {

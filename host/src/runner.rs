@@ -165,6 +165,10 @@ pub struct RunReport {
     pub region: String,
     /// Whether every step that ran succeeded.
     pub ok: bool,
+    /// Whether a stop was asked for (Ctrl-C): the run stopped before its next call, and is
+    /// left to be resumed or rolled back.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     /// Each step, in order.
     pub steps: Vec<StepReport>,
 }
@@ -288,8 +292,11 @@ impl Runner {
                 changes: Vec::new(),
                 reason: Some(reason),
             };
-            if let Some(failed) = &stopped {
-                reports.push(not_run(format!("step `{failed}` failed")));
+            if stopped.is_none() && crate::interrupt::requested() {
+                stopped = Some("interrupted (Ctrl-C)".into());
+            }
+            if let Some(why) = &stopped {
+                reports.push(not_run(why.clone()));
                 continue;
             }
             let waits_on: Vec<String> = step_references(&step.with)
@@ -330,13 +337,15 @@ impl Runner {
                 Status::Succeeded | Status::WouldChange => {
                     outputs.insert(step.id.clone(), report.outputs.clone().unwrap_or(Value::Null));
                 }
-                Status::Failed => stopped = Some(step.id.clone()),
+                Status::Failed => stopped = Some(format!("step `{}` failed", step.id)),
                 Status::NotRun => {}
             }
             reports.push(report);
         }
         let ok = reports.iter().all(|r| r.status != Status::Failed);
-        if let Mode::Apply(apply) = &mode {
+        let interrupted = crate::interrupt::requested();
+        // An interrupted run is left unfinished in the journal: `apply` resumes it.
+        if let (Mode::Apply(apply), false) = (&mode, interrupted) {
             let status = if ok { "succeeded" } else { "failed" };
             journal_event(&apply.journal, Event::Finished { status: status.into() });
         }
@@ -346,6 +355,7 @@ impl Runner {
             account,
             region,
             ok,
+            interrupted,
             steps: reports,
         }
     }
@@ -426,6 +436,7 @@ impl Runner {
             Err(e @ StepFailure::NotInPlan(_)) => report.failure = fail("stale-plan", e.to_string(), None),
             Err(e @ StepFailure::Limit(_)) => report.failure = fail("limit", e.to_string(), None),
             Err(e @ StepFailure::Trap { .. }) => report.failure = fail("crash", e.to_string(), None),
+            Err(e @ StepFailure::Interrupted) => report.failure = fail("interrupted", e.to_string(), None),
         }
         report
     }

@@ -25,6 +25,8 @@ pub struct Limits {
     pub memory: usize,
     /// The most time the guest itself may run; time waiting on AWS does not count.
     pub time: Duration,
+    /// The most time the whole step may take, waits on AWS included.
+    pub deadline: Duration,
 }
 
 impl Default for Limits {
@@ -32,6 +34,8 @@ impl Default for Limits {
         Self {
             memory: 128 * 1024 * 1024,
             time: Duration::from_secs(60),
+            // CloudFront deploys within about 15 minutes; two of them, with room.
+            deadline: Duration::from_secs(3600),
         }
     }
 }
@@ -64,6 +68,9 @@ pub enum StepFailure {
     /// In plan mode, it read a resource that exists only after apply.
     #[error("plan: {0}")]
     Unknowable(PlanStop),
+    /// A stop was asked for (Ctrl-C): it was stopped before its next call.
+    #[error("{}", crate::interrupt::Interrupted)]
+    Interrupted,
     /// It trapped: a bug in the plugin (or the host).
     #[error("the plugin crashed: {message}{}", if stderr.is_empty() { String::new() } else { format!("\nplugin output:\n{stderr}") })]
     Trap {
@@ -175,10 +182,16 @@ impl Runtime {
         input: &str,
         run: StepRun,
     ) -> Result<Result<String, StepError>, StepFailure> {
+        let deadline = run.limits.deadline;
         let mut store = self.store(context.step_id.clone(), run);
-        let result = plugin.pre.run(&mut store, context, input).await;
+        // Past the deadline the call in flight is dropped: a write whose answer had not come
+        // stays in doubt in the journal, as after a crash.
+        let result = tokio::time::timeout(deadline, plugin.pre.run(&mut store, context, input)).await;
         store.data().reporter.finish(&context.step_id);
-        result.map_err(|e| failure(e, &store))
+        match result {
+            Ok(result) => result.map_err(|e| failure(e, &store)),
+            Err(_) => Err(StepFailure::Limit(LimitExceeded::Deadline(deadline))),
+        }
     }
 
     fn store(&self, step_id: String, run: StepRun) -> Store<StepState> {
@@ -191,6 +204,9 @@ impl Runtime {
             if state.guest_time() > state.time_limit {
                 return Err(wasmtime::Error::new(LimitExceeded::Time(state.time_limit)));
             }
+            if crate::interrupt::requested() {
+                return Err(wasmtime::Error::new(crate::interrupt::Interrupted));
+            }
             Ok(UpdateDeadline::Yield(1))
         });
         store
@@ -202,11 +218,15 @@ fn failure(err: wasmtime::Error, store: &Store<StepState>) -> StepFailure {
     if let Some(limit) = err.downcast_ref::<LimitExceeded>() {
         return StepFailure::Limit(match limit {
             LimitExceeded::Time(d) => LimitExceeded::Time(*d),
+            LimitExceeded::Deadline(d) => LimitExceeded::Deadline(*d),
             LimitExceeded::Memory { wanted, limit } => LimitExceeded::Memory {
                 wanted: *wanted,
                 limit: *limit,
             },
         });
+    }
+    if err.downcast_ref::<crate::interrupt::Interrupted>().is_some() {
+        return StepFailure::Interrupted;
     }
     if let Some(NotInPlan(what)) = err.downcast_ref::<NotInPlan>() {
         return StepFailure::NotInPlan(NotInPlan(what.clone()));

@@ -21,6 +21,9 @@ pub enum LimitExceeded {
     /// The guest ran longer than allowed (time waiting on AWS does not count).
     #[error("ran for more than its time limit of {0:?} (time spent waiting on AWS not counted)")]
     Time(Duration),
+    /// The step, waits on AWS included, took longer than its deadline.
+    #[error("did not finish within its deadline of {} s (`limits.deadline_seconds`), waits on AWS included", .0.as_secs())]
+    Deadline(Duration),
     /// The guest asked for more memory than allowed.
     #[error("tried to grow its memory to {wanted} bytes, over its limit of {limit} bytes")]
     Memory {

@@ -5,6 +5,7 @@ mod support;
 
 mod emulator;
 mod maintenance_failover;
+mod paths;
 mod runs;
 mod sandbox;
 mod validate;

@@ -372,18 +372,27 @@ fn journaled(site: &Site, id: &Value, kind: &str) -> Vec<Value> {
     changes.into_iter().filter(|c| c["change"]["kind"] == kind).collect()
 }
 
-/// While an apply is held mid-run, a second exits 1 (in progress elsewhere), the run is listed as
-/// running and its rollback exits 2; once the first is killed, the next apply resumes it.
+/// While an apply is held mid-run, a second exits 2 (the workflow is locked by its name and
+/// account, so a copy of the file under another name is refused too, before any write), the run
+/// is listed as running and its rollback exits 2; once the first is killed, the next apply
+/// resumes it.
 #[tokio::test]
 async fn a_second_apply_is_refused_while_the_first_runs() {
     let site = Site::new().await;
+    std::fs::copy(site.dir.path().join("workflow.toml"), site.dir.path().join("copy.toml")).expect("copy");
     site.apply_killed_after("CreateDistribution", false, || {
-        let second = site.run(&["apply", "workflow.toml"]);
-        assert_eq!(second.code, 1, "{second:?}");
-        assert!(
-            second.stdout.contains("in progress in another switchyard process"),
-            "{second:?}"
-        );
+        let writes = site.emulator.writes().len();
+        for file in ["workflow.toml", "copy.toml"] {
+            let second = site.run(&["apply", file]);
+            assert_eq!(second.code, 2, "{file}: {second:?}");
+            assert!(
+                second.stdout.contains(
+                    "workflow maintenance-failover in account 123456789012 is being applied or rolled back by another switchyard process"
+                ),
+                "{file}: {second:?}"
+            );
+        }
+        assert_eq!(site.emulator.writes().len(), writes, "the refused applies wrote nothing");
         let runs = site.runs();
         assert_eq!(runs.len(), 1, "{runs:#?}");
         assert_eq!(runs[0]["status"], "running", "{runs:#?}");

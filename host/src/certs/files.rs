@@ -1,6 +1,5 @@
 //! Reading PEM files, with an error for each way they go wrong.
 
-use std::io::Read;
 use std::path::Path;
 
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -84,28 +83,14 @@ pub(super) fn read_private_key(path: &Path) -> Result<PrivateKey, HostError> {
 /// Reads a PEM file of at most `limit` bytes into its blocks.
 fn read_pem(path: &Path, limit: u64) -> Result<Vec<pem::Pem>, HostError> {
     let field = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => HostError::invalid(
-            &field,
-            "missing",
-            "no such file: check the path (relative paths are relative to the workflow file's directory)",
-        ),
-        _ => HostError::invalid(&field, "unreadable", format!("cannot open: {e}")),
-    })?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| HostError::invalid(&field, "unreadable", format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > limit {
-        return Err(HostError::invalid(
+    let bytes = crate::files::read(path, &field, limit).map_err(|e| match e {
+        HostError::InvalidInput { field, reason, message } if reason == "oversized" => HostError::InvalidInput {
             field,
-            "oversized",
-            format!(
-                "is larger than {} KiB: this is not a certificate or key file",
-                limit / 1024
-            ),
-        ));
-    }
+            reason,
+            message: format!("{message}: this is not a certificate or key file"),
+        },
+        other => other,
+    })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(HostError::invalid(
             field,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::run::{human, session};
-use super::{FAILED, Global};
+use super::{FAILED, Global, INTERRUPTED};
 
 /// Run a workflow's steps in order; the first step that fails stops the run. Every change is
 /// journaled (see `switchyard runs`); an interrupted run of the same workflow is resumed.
@@ -22,17 +22,14 @@ pub struct Apply {
 
 impl Apply {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
+        super::stop_on_ctrl_c();
         let session = session(global, &self.file).await?;
         let dir = global.runs_dir(&session.workflow.dir());
         let applied = session
             .apply(&dir, self.plan.as_deref(), self.rollback_on_failure)
             .await?;
         global.print(&applied, || {
-            let mut out = String::new();
-            if applied.resumed {
-                out.push_str(&format!("resumed interrupted run {}\n", applied.run));
-            }
-            out.push_str(&human(&applied.report));
+            let mut out = human(&applied.report);
             out.push_str(&format!(
                 "run {} (journal: {})\n",
                 applied.run,
@@ -43,6 +40,15 @@ impl Apply {
             }
             out
         })?;
+        if applied.report.interrupted {
+            eprintln!(
+                "run {} was interrupted before its next change: `switchyard apply {}` resumes it, `switchyard rollback {}` undoes what it changed",
+                applied.run,
+                self.file.display(),
+                applied.run
+            );
+            return Ok(ExitCode::from(INTERRUPTED));
+        }
         Ok(if applied.report.ok {
             ExitCode::SUCCESS
         } else {

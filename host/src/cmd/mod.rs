@@ -12,14 +12,18 @@ mod whoami;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
+use switchyard::journal::JournalError;
+use switchyard::plugins::SourceError;
 use switchyard::provider::aws::{Aws, AwsOptions, AwsSetupError};
 use switchyard::report::Reporter;
 use switchyard::runner::{PrepareError, Runner};
 use switchyard::runtime::Runtime;
+use switchyard::secrets;
 use switchyard::session::{SavedPlanError, SessionError};
 use switchyard::workflow::{Workflow, WorkflowError};
 
@@ -56,6 +60,12 @@ pub struct Global {
     /// `runs` and `rollback`, in the current directory).
     #[arg(long, global = true, env = "SWITCHYARD_RUNS_DIR", value_name = "DIR")]
     pub runs_dir: Option<PathBuf>,
+    /// Seconds to wait for a connection to AWS before a call fails.
+    #[arg(long, global = true, env = "SWITCHYARD_CONNECT_TIMEOUT", value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub connect_timeout: u64,
+    /// Seconds to wait for AWS's answer to a call before that try fails (reads are tried again).
+    #[arg(long, global = true, env = "SWITCHYARD_READ_TIMEOUT", value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub read_timeout: u64,
     /// More detail on standard error (-v, -vv).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -120,7 +130,10 @@ impl Global {
             1 => "info",
             _ => "debug",
         };
+        // SWITCHYARD_LOG, else RUST_LOG (tracing's directives, e.g. `switchyard=debug,aws=info`),
+        // else -v's level.
         let filter = tracing_subscriber::EnvFilter::try_from_env("SWITCHYARD_LOG")
+            .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("switchyard={level}")));
         tracing_subscriber::fmt()
             .with_env_filter(filter)
@@ -150,6 +163,8 @@ impl Global {
         let options = AwsOptions {
             profile: self.profile.clone(),
             region: self.region.clone().or(workflow_region.map(str::to_owned)),
+            connect_timeout: Duration::from_secs(self.connect_timeout),
+            read_timeout: Duration::from_secs(self.read_timeout),
         };
         Ok(Arc::new(Aws::load(&options).await?))
     }
@@ -167,13 +182,51 @@ impl Global {
     }
 
     /// Prints `value` as JSON, or `human` for people.
+    /// Prints `value` as JSON or as `human` text, with every secret redacted.
     pub fn print<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) -> anyhow::Result<()> {
         match self.output {
-            Output::Json => println!("{}", serde_json::to_string_pretty(value)?),
-            Output::Human => print!("{}", human()),
+            Output::Json => {
+                let mut value = serde_json::to_value(value)?;
+                secrets::redact_value(&mut value);
+                println!("{}", serde_json::to_string_pretty(&value)?);
+            }
+            Output::Human => print!("{}", secrets::redact(&human())),
         }
         Ok(())
     }
+}
+
+/// Asks `question` on the terminal and says whether the answer was yes. Without a terminal
+/// (stdin and stderr), never asks and says no: the caller refuses or takes `--yes`.
+pub fn confirm(question: &str) -> std::io::Result<bool> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Ok(false);
+    }
+    let mut err = std::io::stderr().lock();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
+/// Exit code: stopped by Ctrl-C (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
+
+/// Makes Ctrl-C stop the run at its next safe point (after the call in flight, which is
+/// journaled); a second Ctrl-C ends the process at once (the journal still says what was in
+/// flight). For `apply` and `rollback`; other commands end at the first Ctrl-C.
+pub fn stop_on_ctrl_c() {
+    tokio::spawn(async {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            if switchyard::interrupt::request() {
+                eprintln!("\ninterrupted again: stopping now; the journal says what was in flight");
+                std::process::exit(i32::from(INTERRUPTED));
+            }
+            eprintln!("\ninterrupted: stopping after the call in flight (Ctrl-C again to stop at once)");
+        }
+    });
 }
 
 /// A usage error found after parsing.
@@ -197,18 +250,33 @@ fn cache_dir() -> Option<PathBuf> {
     Some(base.join("switchyard").join("components"))
 }
 
-/// The exit code for an error: usage and workflow-file errors are 2, the rest 1.
+/// The exit code for an error: usage and workflow-file errors, and whatever was refused before
+/// anything ran, are 2; the rest 1.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if let Some(validate::Failed(code, _)) = err.downcast_ref() {
         return *code;
     }
     let prepare = |e: &PrepareError| !matches!(e, PrepareError::Identity(_));
+    // Refused before anything ran: another process holds it, no such run, a damaged run.
+    let refused = |e: &JournalError| {
+        matches!(
+            e,
+            JournalError::Locked { .. }
+                | JournalError::Busy { .. }
+                | JournalError::NoSuchRun { .. }
+                | JournalError::RunDamaged { .. }
+                | JournalError::Unrepairable { .. }
+        )
+    };
     let usage = err.downcast_ref::<WorkflowError>().is_some()
+        || err.downcast_ref::<JournalError>().is_some_and(refused)
+        || err.downcast_ref::<SourceError>().is_some()
         || err.downcast_ref::<UsageError>().is_some()
         || err.downcast_ref::<AwsSetupError>().is_some()
         || err.downcast_ref::<PrepareError>().is_some_and(prepare)
         || err.downcast_ref::<SessionError>().is_some_and(|e| match e {
             SessionError::Prepare(e) => prepare(e),
+            SessionError::Journal(e) => refused(e),
             SessionError::Refused(_) | SessionError::SavedPlan(SavedPlanError::Refused { .. }) => true,
             _ => false,
         });

@@ -28,7 +28,9 @@ impl Plan {
         if let Some(out) = &self.out
             && report.ok
         {
-            let saved = serde_json::to_vec_pretty(&SavedPlan::of(&session, &report))?;
+            let mut saved = serde_json::to_value(SavedPlan::of(&session, &report))?;
+            switchyard::secrets::redact_value(&mut saved);
+            let saved = serde_json::to_vec_pretty(&saved)?;
             std::fs::write(out, saved).with_context(|| format!("cannot save the plan to {}", out.display()))?;
         }
         global.print(&report, || human(&report))?;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use switchyard::changes::{Action, FieldDiff};
 use switchyard::plan::PlannedChange;
 use switchyard::runner::{RunReport, Status};
-use switchyard::session::{Session, all_changes};
+use switchyard::session::{Session, SessionError, all_changes};
 
 use super::{Global, load_workflow};
 
@@ -16,8 +16,10 @@ use super::{Global, load_workflow};
 pub async fn session(global: &Global, file: &Path) -> anyhow::Result<Session> {
     let workflow = load_workflow(file)?;
     let runner = global.runner(global.reporter())?;
+    // The input is known good (plugins, grants, every `with`) before AWS is asked anything.
+    let steps = runner.prepare(&workflow).await.map_err(SessionError::from)?;
     let aws = global.aws(workflow.region.as_deref()).await?;
-    Ok(Session::new(workflow, runner, aws).await?)
+    Ok(Session::new(workflow, runner, steps, aws).await?)
 }
 
 /// The report for people.

@@ -1,4 +1,4 @@
-//! `switchyard runs` and `switchyard runs show RUN`.
+//! `switchyard runs`, `runs show RUN`, `runs repair RUN` and `runs forget RUN`.
 
 use std::fmt::Write;
 use std::process::ExitCode;
@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use switchyard::changes::Kind;
 use switchyard::journal::{self, Outcome, Run, Undo};
 
-use super::Global;
+use super::{Global, UsageError};
 
 /// List runs with their status, or show one run's changes.
 #[derive(Debug, clap::Args)]
@@ -22,6 +22,21 @@ pub enum RunsCommand {
         /// The run's id (from `switchyard runs`).
         run: String,
     },
+    /// Rewrite a damaged run's journal with only the lines that read (the file as it was is
+    /// kept as `RUN.jsonl.damaged`).
+    Repair {
+        /// The run's id.
+        run: String,
+    },
+    /// Stop tracking a run: its journal moves to `forgotten/`, and switchyard no longer lists,
+    /// resumes or rolls it back. Asks first on a terminal.
+    Forget {
+        /// The run's id.
+        run: String,
+        /// Do not ask.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
 }
 
 impl Runs {
@@ -35,6 +50,49 @@ impl Runs {
             Some(RunsCommand::Show { run }) => {
                 let run = journal::find(&dir, &run)?;
                 global.print(&run, || show(&run))?;
+            }
+            Some(RunsCommand::Repair { run }) => {
+                let run = journal::find(&dir, &run)?;
+                if run.damage.is_none() {
+                    global.print(&serde_json::json!({"run": run.id, "repaired": false}), || {
+                        format!("run {} reads whole: nothing to repair\n", run.id)
+                    })?;
+                } else {
+                    let repaired = journal::repair(&run)?;
+                    global.print(&repaired, || {
+                        format!(
+                            "repaired run {}: dropped line(s) {} that did not read; the journal as it was is {}\n",
+                            run.id,
+                            repaired
+                                .dropped
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            repaired.original.display()
+                        )
+                    })?;
+                }
+            }
+            Some(RunsCommand::Forget { run, yes }) => {
+                let run = journal::find(&dir, &run)?;
+                let question = format!(
+                    "forget run {} ({}, {} change(s))? switchyard will no longer roll it back",
+                    run.id,
+                    run.status.name(),
+                    run.changes.len()
+                );
+                if !yes && !super::confirm(&question)? {
+                    return Err(UsageError(format!(
+                        "run {} was not forgotten: pass --yes to forget it without asking",
+                        run.id
+                    ))
+                    .into());
+                }
+                let to = journal::forget(&run)?;
+                global.print(&serde_json::json!({"run": run.id, "moved_to": to}), || {
+                    format!("forgot run {}: its journal is now {}\n", run.id, to.display())
+                })?;
             }
         }
         Ok(ExitCode::SUCCESS)
@@ -59,6 +117,9 @@ fn list(runs: &[Run], dir: &std::path::Path) -> String {
             run.changes.len(),
             run.workflow
         );
+        if let Some(damage) = &run.damage {
+            let _ = writeln!(out, "  line {}: {}", damage.line, damage.reason);
+        }
     }
     out
 }
@@ -79,6 +140,13 @@ fn show(run: &Run) -> String {
             String::new()
         }
     );
+    if let Some(damage) = &run.damage {
+        let _ = writeln!(
+            out,
+            "  damaged at line {}: {} (`switchyard runs repair {}`)",
+            damage.line, damage.reason, run.id
+        );
+    }
     for c in &run.changes {
         let outcome = match (&c.outcome, &c.created) {
             (Outcome::Applied, Some(id)) => format!("applied (created {id})"),

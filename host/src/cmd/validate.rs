@@ -91,6 +91,12 @@ impl Validate {
         .into_iter()
         .flatten()
         .map(|p| normalise(&cwd.join(p)))
+        // Files named on the command line are granted, and so are the files they link to
+        // (certbot's `live/` files link into `archive/`).
+        .flat_map(|p| {
+            let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+            [p, real]
+        })
         .collect();
         let path = |p: &PathBuf| Value::String(escape(&normalise(&cwd.join(p)).display().to_string()));
         let mut with = json!({

@@ -9,6 +9,7 @@
 //! it is ignored when read back, and cut off before anything is appended. While a process works
 //! on a run it holds an exclusive lock on the file. See `docs/journal.md` for every event.
 
+mod repair;
 mod run;
 
 use std::fs::{File, OpenOptions};
@@ -20,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-pub use self::run::{ChangeRecord, Outcome, Run, RunStatus, Undo, find, list};
+pub use self::repair::{Repaired, forget, repair};
+pub use self::run::{ChangeRecord, Damage, Outcome, Run, RunStatus, Undo, find, list};
 use crate::changes::Change;
 
 /// The journal format this host writes. It reads every format up to this one: format 1 (no
@@ -67,6 +69,46 @@ pub enum JournalError {
         path: PathBuf,
         /// The run.
         run: String,
+    },
+    /// A run's journal cannot be read whole.
+    #[error(
+        "{path}:{line}: run {run} is damaged ({reason}): `switchyard runs repair {run}` keeps what can be read, `switchyard runs forget {run}` drops the run"
+    )]
+    RunDamaged {
+        /// The run.
+        run: String,
+        /// Its file.
+        path: PathBuf,
+        /// The first line that cannot be read.
+        line: usize,
+        /// Why.
+        reason: String,
+    },
+    /// The journal was removed or replaced while a run was writing to it.
+    #[error(
+        "{path} was removed or replaced while the run was going: it stopped before its next change, which was not sent; what it changed before is in AWS but no longer journaled (`switchyard plan` shows it)"
+    )]
+    Gone {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Another process applies or rolls back the same workflow.
+    #[error(
+        "workflow {workflow} in account {account} is being applied or rolled back by another switchyard process (perhaps from a copy of the file): wait for it to finish"
+    )]
+    Locked {
+        /// The workflow's name.
+        workflow: String,
+        /// The account.
+        account: String,
+    },
+    /// Nothing that reads in a damaged journal says its run started.
+    #[error("{path}: nothing in run {run}'s journal can be read: `switchyard runs forget {run}` drops the run")]
+    Unrepairable {
+        /// The run.
+        run: String,
+        /// Its file.
+        path: PathBuf,
     },
     /// No run has this id.
     #[error("no run `{run}` in {dir}: `switchyard runs` lists them")]
@@ -334,19 +376,39 @@ impl Journal {
 }
 
 fn write_entry(open: &mut Open, event: Event) -> Result<(), JournalError> {
+    still_there(open)?;
     let entry = Entry {
         format: FORMAT,
         at: now(),
         event,
     };
-    let mut line = serde_json::to_vec(&entry).map_err(|e| JournalError::Io {
+    let invalid = |e| JournalError::Io {
         path: open.path.clone(),
         error: std::io::Error::other(e),
-    })?;
+    };
+    // No secret is written down, whatever a change holds.
+    let mut value = serde_json::to_value(&entry).map_err(invalid)?;
+    crate::secrets::redact_value(&mut value);
+    let mut line = serde_json::to_vec(&value).map_err(invalid)?;
     line.push(b'\n');
     let path = open.path.clone();
     open.file.write_all(&line).map_err(io(&path))?;
     open.file.sync_data().map_err(io(&path))
+}
+
+/// Refuses to write to a journal whose file is no longer at its path (a `.switchyard` removed
+/// while the run is going): what is written there would be lost.
+fn still_there(open: &Open) -> Result<(), JournalError> {
+    use std::os::unix::fs::MetadataExt;
+    let gone = || JournalError::Gone {
+        path: open.path.clone(),
+    };
+    let on_disk = std::fs::metadata(&open.path).map_err(|_| gone())?;
+    let held = open.file.metadata().map_err(io(&open.path))?;
+    if (on_disk.dev(), on_disk.ino()) != (held.dev(), held.ino()) {
+        return Err(gone());
+    }
+    Ok(())
 }
 
 /// Cuts a file back to its last whole line (one ending in a newline).
@@ -362,18 +424,19 @@ fn cut_torn_line(file: &mut File) -> std::io::Result<()> {
     file.sync_data()
 }
 
-/// Held while a process applies or rolls back a workflow: one at a time per workflow file.
+/// Held while a process applies or rolls back a workflow: one at a time per workflow name and
+/// account, so that a copy of the workflow file under another name waits too.
 #[derive(Debug)]
 pub struct WorkflowLock {
     _held: File,
 }
 
-/// Takes the lock of workflow `file` in `dir` (`.lock-<hash of the file's path>`), or says who
-/// holds it. Released when dropped, or when the process ends however it ends.
-pub fn lock_workflow(dir: &Path, file: &Path) -> Result<WorkflowLock, JournalError> {
+/// Takes the lock of workflow `name` in `account` in `dir` (`.lock-<hash of both>`), or says
+/// who holds it. Released when dropped, or when the process ends however it ends.
+pub fn lock_workflow(dir: &Path, name: &str, account: &str) -> Result<WorkflowLock, JournalError> {
     use sha2::{Digest, Sha256};
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let digest = hex::encode(Sha256::digest(file.as_os_str().as_encoded_bytes()));
+    let digest = hex::encode(Sha256::digest(format!("{name}\0{account}")));
     let path = dir.join(format!(".lock-{}", &digest[..16]));
     let handle = OpenOptions::new()
         .create(true)
@@ -381,9 +444,9 @@ pub fn lock_workflow(dir: &Path, file: &Path) -> Result<WorkflowLock, JournalErr
         .write(true)
         .open(&path)
         .map_err(io(&path))?;
-    handle.try_lock().map_err(|_| JournalError::Busy {
-        path: path.clone(),
-        run: format!("of {}", file.display()),
+    handle.try_lock().map_err(|_| JournalError::Locked {
+        workflow: name.to_owned(),
+        account: account.to_owned(),
     })?;
     Ok(WorkflowLock { _held: handle })
 }

@@ -84,6 +84,18 @@ pub struct Run {
     pub failed_step: Option<String>,
     /// Each change, in order.
     pub changes: Vec<ChangeRecord>,
+    /// What cannot be read in its journal (then its status is `damaged`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub damage: Option<Damage>,
+}
+
+/// A journal line that cannot be read.
+#[derive(Clone, Debug, Serialize)]
+pub struct Damage {
+    /// Its number, from 1.
+    pub line: usize,
+    /// Why it cannot be read.
+    pub reason: String,
 }
 
 /// Where a run is.
@@ -104,6 +116,8 @@ pub enum RunStatus {
     RolledBack,
     /// A rollback left changes it could not undo.
     PartlyRolledBack,
+    /// Its journal cannot be read whole: `runs repair` keeps what can be, `runs forget` drops it.
+    Damaged,
 }
 
 impl RunStatus {
@@ -117,19 +131,62 @@ impl RunStatus {
             Self::RollbackInterrupted => "rollback-interrupted",
             Self::RolledBack => "rolled-back",
             Self::PartlyRolledBack => "partly-rolled-back",
+            Self::Damaged => "damaged",
         }
     }
 }
 
 impl Run {
-    /// Reads the run in `path`.
+    /// Reads the run in `path`. A line that cannot be read does not stop it: the run is
+    /// `damaged`, with what the other lines say. Only a file that cannot be opened is an error.
     pub fn load(path: &Path) -> Result<Self, JournalError> {
         let file = File::open(path).map_err(io(path))?;
         let mut lines: Vec<String> = Vec::new();
-        for line in BufReader::new(&file).lines() {
-            lines.push(line.map_err(io(path))?);
+        for line in BufReader::new(&file).split(b'\n') {
+            lines.push(String::from_utf8_lossy(&line.map_err(io(path))?).into_owned());
         }
-        let mut run = Run {
+        let mut run = Run::empty(path);
+        let last = lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match parse(path, i + 1, line) {
+                Ok(entry) => run.apply(entry),
+                // A crash mid-write can cut off the last line only: it was never flushed, so
+                // nothing relied on it.
+                Err(JournalError::Damaged { .. }) if i + 1 == last => {}
+                Err(e) => {
+                    let reason = match e {
+                        JournalError::Damaged { error, .. } => format!("not a journal entry ({error})"),
+                        other => other.to_string(),
+                    };
+                    run.damage.get_or_insert(Damage { line: i + 1, reason });
+                }
+            }
+        }
+        if run.started.is_empty() && run.damage.is_none() {
+            run.damage = Some(Damage {
+                line: 1,
+                reason: "no `started` entry: the file is empty or is not a run's journal".into(),
+            });
+        }
+        if run.damage.is_some() {
+            run.status = RunStatus::Damaged;
+            return Ok(run);
+        }
+        // An unfinished run (or rollback) whose file nobody holds was interrupted; one that is
+        // held is running.
+        let unfinished = matches!(run.status, RunStatus::Interrupted | RunStatus::RollbackInterrupted);
+        if unfinished && file.try_lock_shared().is_err() {
+            run.status = RunStatus::Running;
+        }
+        Ok(run)
+    }
+
+    /// A run of which nothing is known yet but its file.
+    fn empty(path: &Path) -> Self {
+        Run {
             id: path.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
             path: path.to_owned(),
             workflow: String::new(),
@@ -141,28 +198,21 @@ impl Run {
             resumed: 0,
             failed_step: None,
             changes: Vec::new(),
-        };
-        let last = lines.len();
-        for (i, line) in lines.iter().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let entry = match parse(path, i + 1, line) {
-                Ok(entry) => entry,
-                // A crash mid-write can cut off the last line only: it was never flushed, so
-                // nothing relied on it.
-                Err(JournalError::Damaged { .. }) if i + 1 == last => break,
-                Err(e) => return Err(e),
-            };
-            run.apply(entry);
+            damage: None,
         }
-        // An unfinished run (or rollback) whose file nobody holds was interrupted; one that is
-        // held is running.
-        let unfinished = matches!(run.status, RunStatus::Interrupted | RunStatus::RollbackInterrupted);
-        if unfinished && file.try_lock_shared().is_err() {
-            run.status = RunStatus::Running;
+    }
+
+    /// Refuses a damaged run, saying how to go on.
+    pub fn readable(&self) -> Result<(), JournalError> {
+        match &self.damage {
+            None => Ok(()),
+            Some(damage) => Err(JournalError::RunDamaged {
+                run: self.id.clone(),
+                path: self.path.clone(),
+                line: damage.line,
+                reason: damage.reason.clone(),
+            }),
         }
-        Ok(run)
     }
 
     /// The highest change number used so far (undo changes included).
@@ -291,7 +341,7 @@ impl Run {
 }
 
 /// Reads line `line` of `path`, refusing a format newer than this host reads.
-fn parse(path: &Path, line: usize, text: &str) -> Result<Entry, JournalError> {
+pub(super) fn parse(path: &Path, line: usize, text: &str) -> Result<Entry, JournalError> {
     #[derive(serde::Deserialize)]
     struct Head {
         #[serde(default)]
@@ -326,7 +376,20 @@ pub fn list(dir: &Path) -> Result<Vec<Run>, JournalError> {
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
     paths.sort();
-    paths.iter().map(|p| Run::load(p)).collect()
+    // One run that cannot be read never hides the others.
+    Ok(paths
+        .iter()
+        .map(|p| {
+            Run::load(p).unwrap_or_else(|e| Run {
+                status: RunStatus::Damaged,
+                damage: Some(Damage {
+                    line: 0,
+                    reason: e.to_string(),
+                }),
+                ..Run::empty(p)
+            })
+        })
+        .collect())
 }
 
 /// The run `id` in `dir`.

@@ -76,7 +76,7 @@ fn a_held_run_shows_as_running_and_cannot_be_opened_twice() {
 }
 
 #[test]
-fn a_line_of_a_newer_format_is_refused_with_the_format_named() {
+fn a_line_of_a_newer_format_makes_the_run_damaged_with_the_format_named_and_unrepairable() {
     let dir = tempfile::tempdir().expect("temp dir");
     let journal = Journal::create(dir.path(), "wf", Path::new("/w.toml"), "1", "us-east-1").expect("created");
     let path = journal.path();
@@ -86,12 +86,16 @@ fn a_line_of_a_newer_format_is_refused_with_the_format_named() {
         .expect("write");
     f.write_all(b"{\"format\":2,\"at\":\"x\",\"event\":\"resumed\"}\n")
         .expect("write");
-    let err = Run::load(&path).expect_err("refused");
+    let run = Run::load(&path).expect("a damaged run still loads");
+    assert_eq!(run.status, RunStatus::Damaged);
+    let damage = run.damage.as_ref().expect("damage");
+    assert_eq!(damage.line, 2);
+    assert!(damage.reason.contains("reads formats 1 to 2"), "{}", damage.reason);
+    let err = repair(&run).expect_err("a newer switchyard's lines are not dropped");
     assert!(
         matches!(err, JournalError::NewerFormat { format: 3, line: 2, .. }),
         "{err}"
     );
-    assert!(err.to_string().contains("reads formats 1 to 2"), "{err}");
 }
 
 #[test]
@@ -179,4 +183,67 @@ fn a_journal_written_in_format_1_reads_back_whole() {
         let again: Change = serde_json::from_value(record.change.to_json()).expect("format 2 reads");
         assert_eq!(again, record.change);
     }
+}
+
+#[test]
+fn a_garbage_line_damages_only_its_run_and_repair_keeps_every_line_that_reads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = Journal::create(dir.path(), "wf", Path::new("/w.toml"), "1", "us-east-1").expect("created");
+    let seq = journal.intent("s", bucket("b"), None).expect("intent");
+    journal.append(Event::Done { seq, created: None }).expect("done");
+    let path = journal.path();
+    drop(journal);
+    let good = Journal::create(dir.path(), "other", Path::new("/o.toml"), "1", "us-east-1").expect("created");
+    drop(good);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(2, "this is not JSON");
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write");
+
+    let runs = list(dir.path()).expect("the folder still lists");
+    assert_eq!(runs.len(), 2);
+    let damaged = runs.iter().find(|r| r.path == path).expect("the damaged run is listed");
+    assert_eq!(damaged.status, RunStatus::Damaged);
+    assert_eq!(damaged.damage.as_ref().map(|d| d.line), Some(3));
+    assert!(
+        damaged.readable().is_err(),
+        "a damaged run is not rolled back as it stands"
+    );
+    assert!(
+        runs.iter()
+            .any(|r| r.workflow == "other" && r.status != RunStatus::Damaged)
+    );
+
+    let repaired = repair(damaged).expect("repaired");
+    assert_eq!(repaired.dropped, vec![3]);
+    assert_eq!(
+        std::fs::read_to_string(&repaired.original).expect("kept"),
+        lines.join("\n") + "\n"
+    );
+    let run = Run::load(&path).expect("loads");
+    assert_eq!(run.status, RunStatus::Interrupted, "started, never finished");
+    assert_eq!(run.changes.len(), 1, "the change before the bad line is kept");
+}
+
+#[test]
+fn an_empty_journal_is_damaged_cannot_be_repaired_and_can_be_forgotten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("20261201T000000.000Z-0000.jsonl");
+    std::fs::write(&path, b"").expect("write");
+    let run = Run::load(&path).expect("loads as damaged");
+    assert_eq!(run.status, RunStatus::Damaged);
+    assert!(
+        run.damage
+            .as_ref()
+            .expect("damage")
+            .reason
+            .contains("no `started` entry")
+    );
+    assert!(matches!(repair(&run), Err(JournalError::Unrepairable { .. })));
+    let moved = forget(&run).expect("forgotten");
+    assert!(moved.ends_with("forgotten/20261201T000000.000Z-0000.jsonl") && !path.exists());
+    assert!(
+        list(dir.path()).expect("lists").is_empty(),
+        "a forgotten run is not listed"
+    );
 }

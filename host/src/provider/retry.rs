@@ -3,8 +3,9 @@
 //! - **Throttling** (`Throttling`, `TooManyRequestsException`, `PriorRequestNotComplete`, …)
 //!   is retried for reads and writes alike: AWS did not act on a throttled request.
 //! - **Transient failures** (a 5xx answer, a connection that failed before the request was
-//!   sent, a read that timed out) are retried for reads only: a write whose answer was lost may
-//!   have been made, and the journal, not a blind retry, settles that.
+//!   sent) are retried for reads only: a write whose answer was lost may have been made, and
+//!   the journal, not a blind retry, settles that. A read AWS did not answer within the read
+//!   timeout is tried once more only: a hung endpoint would multiply the wait.
 //! - **Eventual consistency**: a caller that knows AWS may not see something yet (CloudFront
 //!   refusing an IAM certificate uploaded a moment ago) asks for [`Policy::until_consistent`].
 //! - **Waits** ([`poll`]) use the same backoff, capped, within a budget.
@@ -67,8 +68,15 @@ impl Policy {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, HostError>>,
     {
+        let mut unanswered = 0;
         send.retry(self.backoff())
-            .when(|e: &HostError| retryable(call, e))
+            .when(|e: &HostError| {
+                if matches!(e, HostError::NoAnswer(_)) {
+                    unanswered += 1;
+                    return call == Call::Read && unanswered == 1;
+                }
+                retryable(call, e)
+            })
             .notify(|e: &HostError, pause: Duration| {
                 tracing::info!("{what}: {e}; retrying in {} ms", pause.as_millis());
             })
@@ -128,6 +136,7 @@ where
     .without_max_times()
     .build();
     loop {
+        crate::interrupt::check()?;
         let state = match check().await? {
             Polled::Done(value) => return Ok(value),
             Polled::Pending(state) => state,

@@ -89,9 +89,14 @@ pub struct Applied {
 }
 
 impl Session {
-    /// Prepares `workflow` with `runner` (plugins loaded and described, grants checked) and
-    /// checks the account of `aws`. Nothing is sent but the identity read.
-    pub async fn new(workflow: Workflow, runner: Runner, aws: Arc<Aws>) -> Result<Self, SessionError> {
+    /// Takes `workflow` with its `steps` as [`Runner::prepare`] gave them, and checks the
+    /// account of `aws`. Nothing is sent but the identity read.
+    pub async fn new(
+        workflow: Workflow,
+        runner: Runner,
+        steps: Vec<PreparedStep>,
+        aws: Arc<Aws>,
+    ) -> Result<Self, SessionError> {
         let read = |path: &Path| {
             std::fs::read(path).map_err(|error| SessionError::Io {
                 path: path.to_owned(),
@@ -103,7 +108,6 @@ impl Session {
             path: workflow.file.clone(),
             error,
         })?;
-        let steps = runner.prepare(&workflow).await?;
         let (account, _arn) = runner.check_account(&workflow, &*aws).await?;
         Ok(Self {
             workflow,
@@ -138,7 +142,7 @@ impl Session {
             Some(path) => Some(self.check_saved(path).await?),
             None => None,
         };
-        let _lock = journal::lock_workflow(runs_dir, &self.file)?;
+        let _lock = journal::lock_workflow(runs_dir, &self.workflow.name, &self.account)?;
         let (journal, resumed) = self.open_run(runs_dir).await?;
         let apply = Apply {
             aws: self.aws.clone(),
@@ -168,7 +172,17 @@ impl Session {
     /// else a new one.
     async fn open_run(&self, dir: &Path) -> Result<(Journal, bool), SessionError> {
         match resume::unfinished(dir, &self.file)? {
-            Some(run) => Ok((resume::take_up(&run, &self.account, self.aws.clone()).await?, true)),
+            Some(run) => {
+                self.runner.reporter().log(
+                    "apply",
+                    tracing::Level::INFO,
+                    &format!(
+                        "resuming run {} (interrupted): what it left in doubt is checked with AWS first",
+                        run.id
+                    ),
+                );
+                Ok((resume::take_up(&run, &self.account, self.aws.clone()).await?, true))
+            }
             None => {
                 let journal = Journal::create(dir, &self.workflow.name, &self.file, &self.account, self.aws_region())?;
                 Ok((journal, false))

@@ -11,9 +11,15 @@ use crate::provider::aws::Aws;
 use crate::report::Progress;
 
 /// The newest unfinished run of workflow `file` in `dir`, if any. One whose rollback was cut
-/// short is refused: that rollback is to be finished first.
+/// short is refused: that rollback is to be finished first. So is a damaged newest run of the
+/// workflow (it may have been cut short); damaged runs of other workflows do not matter.
 pub(super) fn unfinished(dir: &Path, file: &Path) -> Result<Option<Run>, SessionError> {
-    let newest = journal::list(dir)?.into_iter().rev().find(|r| {
+    let runs = journal::list(dir)?;
+    // A damaged run may not say which workflow it belongs to: then it is nobody's.
+    if let Some(newest) = runs.iter().rev().find(|r| r.file == file) {
+        newest.readable()?;
+    }
+    let newest = runs.into_iter().rev().find(|r| {
         r.file == file
             && matches!(
                 r.status,

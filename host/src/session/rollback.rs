@@ -31,6 +31,7 @@ pub async fn rollback_run(
     options: RollbackOptions,
     reporter: &Reporter,
 ) -> Result<RollbackReport, SessionError> {
+    run.readable()?;
     if run.status == RunStatus::Running {
         return Err(SessionError::Refused(format!(
             "run {} is in progress in another switchyard process: wait for it to finish",
@@ -65,7 +66,7 @@ pub async fn rollback_run(
         let mut gate = Gate::new("rollback", Grants::host(), Mode::Plan(plan), Progress::default());
         return Ok(rollback(run, &mut gate).await?);
     }
-    let _lock = journal::lock_workflow(dir, &run.file)?;
+    let _lock = journal::lock_workflow(dir, &run.workflow, &run.account)?;
     let journal = Journal::open(run)?;
     Ok(undo(run, aws, &journal, reporter).await?)
 }

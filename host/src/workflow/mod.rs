@@ -25,7 +25,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::gate::{Capability, Grant, Grants};
+use crate::gate::{Grant, Grants};
 use crate::plugins::PluginRef;
 use crate::runtime::Limits;
 use expand::Scope;
@@ -78,6 +78,7 @@ struct StepForm {
 struct LimitsForm {
     memory_mib: Option<u64>,
     time_seconds: Option<u64>,
+    deadline_seconds: Option<u64>,
 }
 
 /// A checked workflow.
@@ -130,7 +131,7 @@ impl Workflow {
         let text = std::fs::read_to_string(file).map_err(|e| err("file", format!("cannot read: {e}")))?;
         let form: FileForm =
             toml::from_str(&text).map_err(|e| err(&toml_location(&text, &e), e.message().to_owned()))?;
-        let dir = absolute(file.parent().unwrap_or(Path::new(".")));
+        let dir = folder(file);
 
         if form.workflow.name.trim().is_empty() {
             return Err(err("workflow.name", "is empty: name the workflow".into()));
@@ -186,7 +187,7 @@ impl Workflow {
 
     /// The directory relative paths in the workflow are relative to.
     pub fn dir(&self) -> PathBuf {
-        absolute(self.file.parent().unwrap_or(Path::new(".")))
+        folder(&self.file)
     }
 }
 
@@ -266,6 +267,13 @@ impl Scope for LoadScope<'_> {
                 .ok_or_else(|| format!("`${{{reference}}}`: no var `{name}` in [vars]"));
         }
         if let Some(name) = reference.strip_prefix("env.") {
+            if crate::secrets::is_secret_env(name, self.env) {
+                return Err(format!(
+                    "`${{{reference}}}`: {name} holds a secret, which a workflow may not read (the host \
+                     signs AWS calls itself, and what a workflow reads is planned, journaled and may \
+                     end up in AWS); remove the reference"
+                ));
+            }
             return (self.env)(name)
                 .map(Value::String)
                 .ok_or_else(|| format!("`${{{reference}}}`: the environment variable {name} is not set"));
@@ -332,13 +340,22 @@ fn limits(form: Option<&LimitsForm>) -> Result<Limits, (String, String)> {
         }
         limits.time = Duration::from_secs(secs);
     }
+    if let Some(secs) = form.deadline_seconds {
+        if !(1..=86_400).contains(&secs) {
+            return Err((
+                "limits.deadline_seconds".into(),
+                format!("{secs} is out of range: use 1 to 86400"),
+            ));
+        }
+        limits.deadline = Duration::from_secs(secs);
+    }
     Ok(limits)
 }
 
 /// A file grant's path (`certificates:load`, `files:read`) is relative to the workflow's directory.
 fn anchor_path_grant(grant: Grant, dir: &Path) -> Grant {
     match (&grant.capability, &grant.resource) {
-        (Capability::CertificatesLoad | Capability::FilesRead, Some(pattern)) => {
+        (capability, Some(pattern)) if crate::files::names_files(*capability) => {
             let star = pattern.ends_with('*');
             let mut anchored = normalise(&dir.join(pattern.trim_end_matches('*')))
                 .display()
@@ -356,6 +373,13 @@ fn anchor_path_grant(grant: Grant, dir: &Path) -> Grant {
         }
         _ => grant,
     }
+}
+
+/// The folder of the workflow file `file`, with every symbolic link in it followed: what file
+/// grants and the paths steps read are relative to (`files::resolve` compares resolved paths).
+fn folder(file: &Path) -> PathBuf {
+    let dir = absolute(file.parent().unwrap_or(Path::new(".")));
+    std::fs::canonicalize(&dir).unwrap_or(dir)
 }
 
 /// An absolute path without `.` or `..`, worked out lexically.

@@ -59,7 +59,10 @@ where
     let service_err = match err {
         SdkError::ServiceError(e) => e.into_err(),
         SdkError::TimeoutError(_) => {
-            return HostError::Transient(format!("{service}: AWS did not answer in time"));
+            return HostError::NoAnswer(format!(
+                "{service}: AWS did not answer within the read timeout (--read-timeout, \
+                 SWITCHYARD_READ_TIMEOUT): check the network and the endpoint"
+            ));
         }
         SdkError::DispatchFailure(e) => {
             let cause = e.as_connector_error().map_or_else(|| format!("{e:?}"), |c| chain(c));

@@ -4,6 +4,7 @@
 
 mod acm;
 mod cloudfront;
+mod credentials;
 mod error;
 mod iam;
 mod route53;
@@ -29,18 +30,58 @@ pub use error::map as map_error;
 use super::retry::{Call, Policy};
 use crate::error::HostError;
 
-/// Where to take credentials and region from, beyond the standard chain.
-#[derive(Clone, Debug, Default)]
+/// Where to take credentials and region from, beyond the standard chain, and how long to wait.
+#[derive(Clone, Debug)]
 pub struct AwsOptions {
-    /// A named profile (`--profile`).
+    /// A named profile (`--profile`, `AWS_PROFILE`).
     pub profile: Option<String>,
     /// A region that overrides the environment and profile (`--region`, or the workflow's).
     pub region: Option<String>,
+    /// How long to wait for a connection before a call fails.
+    pub connect_timeout: Duration,
+    /// How long to wait for an answer before a try fails.
+    pub read_timeout: Duration,
 }
 
-/// AWS could not be set up.
+impl Default for AwsOptions {
+    /// The AWS CLI's: 60 s to connect, 60 s for an answer.
+    fn default() -> Self {
+        Self {
+            profile: None,
+            region: None,
+            connect_timeout: Duration::from_secs(60),
+            read_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// AWS could not be set up. The wording follows the AWS CLI's, so that its documentation and
+/// what people search for match.
 #[derive(Debug, thiserror::Error)]
 pub enum AwsSetupError {
+    /// The profile asked for is in no AWS file.
+    #[error(
+        "the config profile ({0}) could not be found: it is in neither AWS_CONFIG_FILE \
+         (~/.aws/config) nor AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials); check --profile \
+         or AWS_PROFILE, or add it with `aws configure --profile {0}`"
+    )]
+    NoProfile(String),
+    /// One of the two credential variables is set without the other.
+    #[error(
+        "partial credentials found in env, missing: {0}: set it too, or unset the other to use \
+         a profile"
+    )]
+    PartialEnv(&'static str),
+    /// No credentials anywhere.
+    #[error(
+        "unable to locate credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass \
+         --profile, or run `aws configure` (or `aws sso login`)"
+    )]
+    NoCredentials,
+    /// Credentials were found but cannot be used (an expired SSO session, a failing
+    /// `credential_process`, …).
+    #[error("cannot load AWS credentials: {0}")]
+    Credentials(String),
     /// No region anywhere.
     #[error(
         "no AWS region is set: pass --region, set `region` in the workflow's [workflow] table, \
@@ -48,10 +89,6 @@ pub enum AwsSetupError {
     )]
     NoRegion,
 }
-
-/// How long to wait for a connection, and for an answer, before a call fails (as the AWS CLI).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
-const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The AWS clients of a run. Credentials stay inside the SDK; nothing here exposes them.
 pub struct Aws {
@@ -78,12 +115,16 @@ impl Aws {
     /// instance role; `AWS_ENDPOINT_URL` honoured) and builds the clients. Never falls back to
     /// a default region.
     pub async fn load(options: &AwsOptions) -> Result<Self, AwsSetupError> {
+        credentials::check_env()?;
+        if let Some(profile) = &options.profile {
+            credentials::check_profile(profile).await?;
+        }
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(Policy::sdk_config())
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .read_timeout(READ_TIMEOUT)
+                    .connect_timeout(options.connect_timeout)
+                    .read_timeout(options.read_timeout)
                     .build(),
             );
         if let Some(profile) = &options.profile {
@@ -93,7 +134,9 @@ impl Aws {
             loader = loader.region(Region::new(region.clone()));
         }
         let config = loader.load().await;
-        Self::from_config(&config).ok_or(AwsSetupError::NoRegion)
+        let aws = Self::from_config(&config).ok_or(AwsSetupError::NoRegion)?;
+        credentials::resolve(&config).await?;
+        Ok(aws)
     }
 
     /// The clients of an SDK configuration; none when it has no region.

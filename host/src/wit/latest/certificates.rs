@@ -11,11 +11,11 @@ use super::wit::certificates::{
 use crate::certs::{Bundle, SharedBundle, TrustStore, parse_facts};
 use crate::changes::{DeleteAcmCertificate, DeleteServerCertificate, ImportCertificate, UploadServerCertificate};
 use crate::error::HostError;
+use crate::files;
 use crate::gate::{Call, Capability};
 use crate::model::{self, rules};
 use crate::state::StepState;
 use crate::wit::cast::{Cast, enumeration, record};
-use crate::workflow::normalise;
 
 impl HostBundle for StepState {
     async fn facts(&mut self, bundle: Resource<SharedBundle>) -> wasmtime::Result<BundleFacts> {
@@ -34,10 +34,8 @@ impl HostBundle for StepState {
     ) -> Result<PathCheck, HostError> {
         let store = match trust_store {
             Some(path) => {
-                let path = normalise(&self.base_dir.join(&path)).display().to_string();
-                self.gate
-                    .check(Call::new(Capability::CertificatesLoad, "read a trust store").on(&path))?;
-                TrustStore::load(std::path::Path::new(&path))?
+                let call = Call::new(Capability::CertificatesLoad, "read a trust store");
+                TrustStore::load(&files::resolve(&self.gate, call, &self.base_dir, &path)?)?
             }
             None => TrustStore::Mozilla,
         };
@@ -53,24 +51,19 @@ impl HostBundle for StepState {
 
 impl Host for StepState {
     async fn load(&mut self, source: BundleSource) -> Result<Resource<SharedBundle>, HostError> {
-        // Relative paths are relative to the workflow; grants are checked on the resolved path.
-        let resolve = |path: &str| normalise(&self.base_dir.join(path)).display().to_string();
-        let source = model::BundleSource {
-            certificate: resolve(&source.certificate),
-            private_key: resolve(&source.private_key),
-            chain: source.chain.as_deref().map(resolve),
+        // Relative paths are relative to the workflow; grants are checked on the file each
+        // path leads to (`files::resolve`).
+        let resolve = |path: &str| -> Result<String, HostError> {
+            let call = Call::new(Capability::CertificatesLoad, "read a certificate file");
+            Ok(files::resolve(&self.gate, call, &self.base_dir, path)?
+                .display()
+                .to_string())
         };
-        for path in [
-            Some(&source.certificate),
-            Some(&source.private_key),
-            source.chain.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            self.gate
-                .check(Call::new(Capability::CertificatesLoad, "read a certificate file").on(path))?;
-        }
+        let source = model::BundleSource {
+            certificate: resolve(&source.certificate)?,
+            private_key: resolve(&source.private_key)?,
+            chain: source.chain.as_deref().map(resolve).transpose()?,
+        };
         let bundle = Bundle::load(&source)?;
         self.table.push(Arc::new(bundle)).map_err(|e| HostError::Trap(e.into()))
     }

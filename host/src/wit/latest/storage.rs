@@ -7,11 +7,11 @@ use md5::{Digest, Md5};
 use super::wit::storage::{Bucket, Host, ObjectInfo};
 use crate::changes::{CreateBucket, DeleteBucket, DeleteObject, PutBucketPolicy, PutObject};
 use crate::error::HostError;
+use crate::files;
 use crate::gate::{Call, Capability};
 use crate::model::{self, rules};
 use crate::state::StepState;
 use crate::wit::cast::{Cast, record};
-use crate::workflow::normalise;
 
 /// The largest file `put-file` uploads: a maintenance page, not a data set.
 const MAX_FILE: u64 = 10 * 1024 * 1024;
@@ -52,10 +52,9 @@ impl Host for StepState {
         path: String,
         content_type: String,
     ) -> Result<(ObjectInfo, bool), HostError> {
-        let path = normalise(&self.base_dir.join(&path)).display().to_string();
-        self.gate
-            .check(Call::new(Capability::FilesRead, "read a file to upload").on(&path))?;
-        let body = read_file(&path)?;
+        let call = Call::new(Capability::FilesRead, "read a file to upload");
+        let file = files::resolve(&self.gate, call, &self.base_dir, &path)?;
+        let body = files::read(&file, &file.display().to_string(), MAX_FILE)?;
         let md5 = hex::encode(Md5::digest(&body));
         let call = Call::new(Capability::S3Write, "upload object").on(&bucket);
         let current = self
@@ -130,24 +129,6 @@ impl Host for StepState {
         };
         self.gate.write(call, change).await
     }
-}
-
-fn read_file(path: &str) -> Result<Vec<u8>, HostError> {
-    use std::io::Read;
-    let file =
-        std::fs::File::open(path).map_err(|e| HostError::invalid(path, "missing", format!("cannot open: {e}")))?;
-    let mut body = Vec::new();
-    file.take(MAX_FILE + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| HostError::invalid(path, "unreadable", format!("cannot read: {e}")))?;
-    if body.len() as u64 > MAX_FILE {
-        return Err(HostError::invalid(
-            path,
-            "oversized",
-            format!("is larger than {} MiB", MAX_FILE / 1024 / 1024),
-        ));
-    }
-    Ok(body)
 }
 
 /// The policy letting one distribution (through origin access control) read a bucket's objects.

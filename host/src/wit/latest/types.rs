@@ -25,7 +25,7 @@ pub(crate) fn to_guest(err: HostError) -> wasmtime::Result<Error> {
         HostError::NotFound(m) => Error::NotFound(m),
         HostError::Conflict(m) => Error::Conflict(m),
         HostError::Throttled(m) => Error::Throttled(m),
-        HostError::TimedOut(m) => Error::TimedOut(m),
+        HostError::TimedOut(m) | HostError::NoAnswer(m) => Error::TimedOut(m),
         HostError::Aws {
             service,
             code,

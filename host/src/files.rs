@@ -1,0 +1,166 @@
+//! Files a step reads on the host (certificates, keys, trust stores, pages): named relative to
+//! the workflow's folder and confined to what the step was granted.
+//!
+//! The grant is checked twice: on the path as named, so that a plugin learns nothing about a
+//! file it was not granted, not even whether it exists; and on the file the path leads to once
+//! every symbolic link in it is followed, so that a link cannot reach a file the grant does not
+//! cover, in the folder or out of it. Grants are anchored in the workflow's folder; only a grant
+//! that names an absolute path reaches outside it. Only regular files are read (a FIFO or a
+//! device would block or never end), each up to a size limit.
+
+use std::io::{ErrorKind, Read};
+use std::path::{Path, PathBuf};
+
+use crate::error::HostError;
+use crate::gate::{Call, Gate};
+use crate::grants::Capability;
+use crate::workflow::normalise;
+
+/// The file `path` (relative to `base`, the workflow's folder) leads to, once `call`'s
+/// capability is granted for both the path as named and the file itself.
+pub fn resolve(gate: &Gate, call: Call<'_>, base: &Path, path: &str) -> Result<PathBuf, HostError> {
+    let named = normalise(&base.join(path));
+    let field = named.display().to_string();
+    gate.check(call.on(&field))?;
+    let real = std::fs::canonicalize(&named).map_err(|e| match e.kind() {
+        ErrorKind::NotFound => HostError::invalid(
+            &field,
+            "missing",
+            format!(
+                "no such file: check the path `{path}` (relative paths are relative to the workflow \
+                 file's directory)"
+            ),
+        ),
+        _ => HostError::invalid(&field, "unreadable", format!("cannot open: {e}")),
+    })?;
+    if real != named && gate.check(call.on(&real.display().to_string())).is_err() {
+        return Err(HostError::invalid(
+            &field,
+            "outside-grant",
+            format!(
+                "`{path}` is a symbolic link (or is under one) to a file that the step's `{}` grant \
+                 does not cover: copy the file itself there, or grant the path the link leads to",
+                call.capability
+            ),
+        ));
+    }
+    let meta =
+        std::fs::metadata(&real).map_err(|e| HostError::invalid(&field, "unreadable", format!("cannot open: {e}")))?;
+    if !meta.is_file() {
+        return Err(HostError::invalid(
+            &field,
+            "not-a-file",
+            format!("`{path}` is not a regular file (a directory, device or pipe): name the file itself"),
+        ));
+    }
+    Ok(real)
+}
+
+/// Reads the file `path` (one [`resolve`] gave) whole, refusing one of more than `limit` bytes.
+/// Errors name the file as `field`.
+pub fn read(path: &Path, field: &str, limit: u64) -> Result<Vec<u8>, HostError> {
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        ErrorKind::NotFound => HostError::invalid(field, "missing", "no such file: it was removed while the step ran"),
+        _ => HostError::invalid(field, "unreadable", format!("cannot open: {e}")),
+    })?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| HostError::invalid(field, "unreadable", format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(HostError::invalid(
+            field,
+            "oversized",
+            format!("is larger than {}", size(limit)),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// `2 MiB`, `64 KiB`, `100 bytes`.
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 && b % (1024 * 1024) == 0 => format!("{} MiB", b / 1024 / 1024),
+        b if b >= 1024 && b % 1024 == 0 => format!("{} KiB", b / 1024),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// Capabilities whose grants name files.
+pub fn names_files(capability: Capability) -> bool {
+    matches!(capability, Capability::CertificatesLoad | Capability::FilesRead)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::symlink;
+
+    use super::*;
+    use crate::gate::Mode;
+    use crate::grants::{Grant, Grants};
+    use crate::report::Progress;
+
+    fn gate(grants: &[String]) -> Gate {
+        let grants = grants.iter().map(|g| g.parse::<Grant>().expect("a grant")).collect();
+        Gate::new("step", Grants::new(grants), Mode::Offline, Progress::default())
+    }
+
+    fn reason(r: Result<PathBuf, HostError>) -> String {
+        match r {
+            Err(HostError::InvalidInput { reason, .. }) => reason.to_owned(),
+            Err(HostError::Denied { capability, .. }) => format!("denied {capability}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn links_cannot_reach_past_the_grant() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let base = std::fs::canonicalize(root.path()).expect("canonical").join("site");
+        std::fs::create_dir_all(base.join("certs")).expect("dirs");
+        std::fs::write(base.join("page.html"), "page").expect("page");
+        std::fs::write(base.join("secret.key"), "key").expect("key");
+        std::fs::write(root.path().join("outside.txt"), "outside").expect("outside");
+        symlink(root.path().join("outside.txt"), base.join("out.html")).expect("link");
+        symlink(base.join("secret.key"), base.join("certs/site.key")).expect("link");
+        symlink(base.join("page.html"), base.join("certs/page.html")).expect("link");
+        let g = gate(&[
+            format!("files:read:{}/*", base.display()),
+            format!("certificates:load:{}/certs/*", base.display()),
+        ]);
+        let read = |p: &str| resolve(&g, Call::new(Capability::FilesRead, "read"), &base, p);
+        let load = |p: &str| resolve(&g, Call::new(Capability::CertificatesLoad, "load"), &base, p);
+
+        assert_eq!(read("page.html").expect("granted"), base.join("page.html"));
+        assert_eq!(reason(read("out.html")), "outside-grant", "a link out of the folder");
+        assert_eq!(
+            reason(load("certs/site.key")),
+            "outside-grant",
+            "a link out of the grant"
+        );
+        assert_eq!(reason(read("nope.html")), "missing");
+        assert_eq!(reason(read("certs")), "not-a-file");
+        assert_eq!(
+            reason(load("../outside.txt")),
+            "denied certificates:load",
+            "not even named"
+        );
+        assert_eq!(reason(load("certs/../secret.key")), "denied certificates:load");
+        // A link within what is granted is followed.
+        assert_eq!(read("certs/page.html").expect("granted"), base.join("page.html"));
+    }
+
+    #[test]
+    fn reads_are_bounded() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("f");
+        std::fs::write(&file, vec![b'a'; 2048]).expect("write");
+        assert_eq!(read(&file, "f", 2048).expect("at the limit").len(), 2048);
+        match read(&file, "f", 1024) {
+            Err(HostError::InvalidInput { reason, message, .. }) => {
+                assert_eq!((reason, message.as_str()), ("oversized", "is larger than 1 KiB"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
