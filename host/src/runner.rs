@@ -1,104 +1,21 @@
 //! Runs a workflow: loads and checks its plugins, checks the account, then runs its steps in
 //! order, each in a fresh sandbox with only its grants.
 
-use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::gate::{Capability, Gate, Mode};
+use crate::gate::{Gate, Mode};
 use crate::journal::Event;
-use crate::model::{Description, StepContext};
+use crate::model::StepContext;
 use crate::plan::PlannedChange;
-use crate::plugins::SourceError;
 use crate::provider::Reader;
 use crate::report::{Progress, Reporter};
-use crate::runtime::{Limits, Plugin, Runtime, RuntimeError, StepFailure, StepRun};
+use crate::runtime::{Runtime, StepFailure, StepRun};
 use crate::workflow::expand::{self, Scope};
-use crate::workflow::{Step, Workflow, step_references};
-
-/// Why a workflow did not start. Nothing ran.
-#[derive(Debug, thiserror::Error)]
-pub enum PrepareError {
-    /// A step's plugin could not be had.
-    #[error("{file}: step `{step}`: {error}")]
-    Source {
-        /// The workflow file.
-        file: PathBuf,
-        /// The step.
-        step: String,
-        /// Why.
-        error: SourceError,
-    },
-    /// A step's plugin does not load.
-    #[error("{file}: step `{step}`: {error}")]
-    Load {
-        /// The workflow file.
-        file: PathBuf,
-        /// The step.
-        step: String,
-        /// Why.
-        error: RuntimeError,
-    },
-    /// A step's plugin failed to describe itself.
-    #[error("{file}: step `{step}` (plugin {plugin}): cannot describe itself: {error}")]
-    Describe {
-        /// The workflow file.
-        file: PathBuf,
-        /// The step.
-        step: String,
-        /// The plugin.
-        plugin: String,
-        /// Why.
-        error: StepFailure,
-    },
-    /// A step was not granted what its plugin needs.
-    #[error("{file}: step `{step}` (plugin {plugin}) needs {} but `grants` does not give {}: add {} to the step's `grants`", list(.missing), if .missing.len() == 1 { "it" } else { "them" }, list(.missing))]
-    MissingGrants {
-        /// The workflow file.
-        file: PathBuf,
-        /// The step.
-        step: String,
-        /// The plugin.
-        plugin: String,
-        /// The capabilities not granted.
-        missing: Vec<String>,
-    },
-    /// The credentials are for another account than the workflow pins.
-    #[error(
-        "{file}: [workflow] account pins account {pinned}, but the AWS credentials are for account {actual} ({arn}): nothing was run; use credentials for {pinned} (e.g. --profile), or change the pin"
-    )]
-    WrongAccount {
-        /// The workflow file.
-        file: PathBuf,
-        /// The pinned account.
-        pinned: String,
-        /// The credentials' account.
-        actual: String,
-        /// The credentials' ARN.
-        arn: String,
-    },
-    /// The caller's identity could not be had.
-    #[error("cannot tell which AWS account the credentials belong to: {0}")]
-    Identity(crate::error::HostError),
-}
-
-fn list(items: &[String]) -> String {
-    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
-}
-
-/// A step ready to run: its plugin loaded and described.
-#[derive(Debug)]
-pub struct PreparedStep {
-    /// The step.
-    pub step: Step,
-    /// Its plugin.
-    pub plugin: Plugin,
-    /// What the plugin says of itself.
-    pub description: Description,
-}
+use crate::workflow::{Workflow, step_references};
 
 /// How a step ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -173,6 +90,9 @@ pub struct RunReport {
     pub steps: Vec<StepReport>,
 }
 
+use self::prepare::list;
+pub use self::prepare::{PrepareError, PreparedStep};
+
 /// Runs workflows with one runtime and one set of AWS clients.
 #[derive(Debug)]
 pub struct Runner {
@@ -194,63 +114,6 @@ impl Runner {
     /// Where plugin logs and progress go.
     pub fn reporter(&self) -> &Reporter {
         &self.reporter
-    }
-
-    /// Loads and describes every step's plugin, and checks each step's grants cover what its
-    /// plugin needs. Nothing is sent to AWS.
-    pub async fn prepare(&self, workflow: &Workflow) -> Result<Vec<PreparedStep>, PrepareError> {
-        let file = || workflow.file.clone();
-        let mut prepared = Vec::with_capacity(workflow.steps.len());
-        for step in &workflow.steps {
-            let bytes = step.plugin.read().map_err(|error| PrepareError::Source {
-                file: file(),
-                step: step.id.clone(),
-                error,
-            })?;
-            let plugin = self.runtime.load(&bytes).map_err(|error| PrepareError::Load {
-                file: file(),
-                step: step.id.clone(),
-                error,
-            })?;
-            let description = self.describe(&plugin).await.map_err(|error| PrepareError::Describe {
-                file: file(),
-                step: step.id.clone(),
-                plugin: plugin.label.clone(),
-                error,
-            })?;
-            let granted: HashSet<Capability> = step.grants.iter().map(|g| g.capability).collect();
-            let missing: Vec<String> = description
-                .capabilities
-                .iter()
-                .filter(|c| c.parse::<Capability>().map_or(true, |c| !granted.contains(&c)))
-                .cloned()
-                .collect();
-            if !missing.is_empty() {
-                return Err(PrepareError::MissingGrants {
-                    file: file(),
-                    step: step.id.clone(),
-                    plugin: description.name.clone(),
-                    missing,
-                });
-            }
-            prepared.push(PreparedStep {
-                step: step.clone(),
-                plugin,
-                description,
-            });
-        }
-        Ok(prepared)
-    }
-
-    /// Asks a plugin to describe itself, with no grants and no AWS.
-    pub async fn describe(&self, plugin: &Plugin) -> Result<Description, StepFailure> {
-        let run = StepRun {
-            gate: Gate::offline(),
-            reporter: self.reporter.clone(),
-            limits: Limits::default(),
-            base_dir: PathBuf::from("/"),
-        };
-        self.runtime.describe(plugin, run).await
     }
 
     /// Checks that the credentials belong to the account the workflow pins, and returns the
@@ -458,18 +321,8 @@ struct RunScope<'a> {
 
 impl Scope for RunScope<'_> {
     fn resolve(&self, reference: &str) -> Result<Value, String> {
-        if let Some(name) = reference.strip_prefix("vars.") {
-            return self
-                .workflow
-                .vars
-                .get(name)
-                .cloned()
-                .ok_or_else(|| format!("no var `{name}`"));
-        }
-        if let Some(name) = reference.strip_prefix("env.") {
-            return std::env::var(name)
-                .map(Value::String)
-                .map_err(|_| format!("the environment variable {name} is not set"));
+        if let Some(value) = self.workflow.resolve_fixed(reference) {
+            return value;
         }
         let rest = reference
             .strip_prefix("steps.")
@@ -489,5 +342,7 @@ impl Scope for RunScope<'_> {
     }
 }
 
+mod inputs;
+mod prepare;
 #[cfg(test)]
 mod tests;

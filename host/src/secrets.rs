@@ -33,7 +33,6 @@ static KNOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// `SWITCHYARD_SECRET_ENV` (read through `env`).
 pub fn is_secret_env(name: &str, env: &dyn Fn(&str) -> Option<String>) -> bool {
     AWS_CREDENTIAL_ENV.contains(&name)
-        || name == SECRET_ENV
         || env(SECRET_ENV).is_some_and(|list| list.split([',', ' ']).any(|n| n.trim() == name))
 }
 

@@ -4,6 +4,8 @@
 mod support;
 
 mod emulator;
+mod faults;
+mod inputs;
 mod maintenance_failover;
 mod paths;
 mod runs;

@@ -319,14 +319,26 @@ fn assert_refused(site: &Site, step: &str, said: &str) {
     assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "nothing was written");
 }
 
-/// An upload to the IAM path `/elb/` fails the upload step with a message naming `/cloudfront/`;
-/// apply exits 1 and nothing is written.
+/// An upload to the IAM path `/elb/` is refused before anything runs, against the plugin's
+/// schema: exit 2, the message names the file, the step, the field and `/cloudfront/`, and not
+/// one request is sent.
 #[tokio::test]
 async fn an_iam_path_outside_cloudfront_is_refused() {
     let site = Site::new().await;
     site.edit("path = \"/cloudfront/\"", "path = \"/elb/\"");
     site.edit("\"iam:write:/cloudfront/\"", "\"iam:write\"");
-    assert_refused(&site, "upload", "/cloudfront/");
+    site.clear_log();
+    let run = site.switchyard("apply");
+    assert_eq!(run.code, 2, "{run:?}");
+    let error = run.json()["error"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        error.starts_with(&format!(
+            "{}: step `upload` (plugin upload-cert): with.path: \"/elb/\" does not match \"^/cloudfront/",
+            site.file().display()
+        )),
+        "{error}"
+    );
+    assert_eq!(site.emulator.requests(), Vec::<Value>::new(), "nothing was sent");
 }
 
 /// An ACM upload in a workflow for eu-west-1 fails the upload step with a message naming

@@ -1,6 +1,7 @@
 //! The subcommands, one module each, and what they share.
 
 mod apply;
+mod check;
 mod plan;
 mod plugins;
 mod rollback;
@@ -97,6 +98,8 @@ pub enum Command {
     Plugins(plugins::Plugins),
     /// Check a certificate, its key and chain before uploading them (offline).
     Validate(validate::Validate),
+    /// Check a workflow's plugins, grants, inputs and files before anything runs (offline).
+    Check(check::Check),
 }
 
 #[cfg(test)]
@@ -119,6 +122,7 @@ impl Command {
             Command::Whoami(c) => c.execute(global).await,
             Command::Plugins(c) => c.execute(global).await,
             Command::Validate(c) => c.execute(global).await,
+            Command::Check(c) => c.execute(global).await,
         }
     }
 }

@@ -28,6 +28,8 @@ impl Rollback {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
         let dir = global.runs_dir(&std::env::current_dir()?);
         let run = journal::find(&dir, &self.run)?;
+        // A run whose journal does not read is refused before AWS is asked anything.
+        run.readable()?;
         let aws = global.aws(Some(&run.region)).await?;
         let options = RollbackOptions {
             plan: self.plan,

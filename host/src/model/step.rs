@@ -26,6 +26,9 @@ pub struct Description {
     pub input_schema: String,
     /// The capabilities it needs, e.g. `iam:write`.
     pub capabilities: Vec<String>,
+    /// The JSON Schema of its outputs, as JSON text; none from a plugin built against a WIT
+    /// version before 0.3.0 (its outputs are then known only when it has run).
+    pub output_schema: Option<String>,
 }
 
 /// Why a step failed, as the plugin said.

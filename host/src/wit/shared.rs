@@ -92,6 +92,20 @@ macro_rules! forward_unchanged {
 /// model, for what a step is told and returns).
 macro_rules! cast_unchanged {
     () => {
+        // Before 0.3.0 a plugin declares no outputs.
+        impl $crate::wit::cast::Cast<crate::model::Description> for old::types::Description {
+            fn cast(self) -> crate::model::Description {
+                crate::model::Description {
+                    name: self.name,
+                    version: self.version,
+                    description: self.description,
+                    input_schema: self.input_schema,
+                    capabilities: self.capabilities,
+                    output_schema: None,
+                }
+            }
+        }
+
         $crate::wit::cast::variant! {
             old::types::Error = new::types::Error {
                 Denied, InvalidInput, NotFound, Conflict, Throttled, TimedOut, Aws, Internal,
@@ -112,9 +126,6 @@ macro_rules! cast_unchanged {
             old::types::DeniedError = new::types::DeniedError { capability, resource }
             old::types::InvalidInputError = new::types::InvalidInputError { field, reason, message }
             old::types::StepContext = crate::model::StepContext { step_id, workflow, region }
-            old::types::Description = crate::model::Description {
-                name, version, description, input_schema, capabilities,
-            }
             old::types::StepError = crate::model::StepError { code, message, details }
             old::identity::CallerIdentity = new::identity::CallerIdentity { account, arn, user_id }
             old::certificates::BundleSource = new::certificates::BundleSource { certificate, private_key, chain }

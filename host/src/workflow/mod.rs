@@ -189,6 +189,22 @@ impl Workflow {
     pub fn dir(&self) -> PathBuf {
         folder(&self.file)
     }
+
+    /// The value of a `vars.` or `env.` reference (the text between `${` and `}`); none for a
+    /// step's output, which is known only once that step has run.
+    pub fn resolve_fixed(&self, reference: &str) -> Option<Result<Value, String>> {
+        if let Some(name) = reference.strip_prefix("vars.") {
+            return Some(self.vars.get(name).cloned().ok_or_else(|| format!("no var `{name}`")));
+        }
+        let name = reference.strip_prefix("env.")?;
+        Some(if crate::secrets::is_secret_env(name, &|n| std::env::var(n).ok()) {
+            Err(format!("{name} holds a secret, which a workflow may not read"))
+        } else {
+            std::env::var(name)
+                .map(Value::String)
+                .map_err(|_| format!("the environment variable {name} is not set"))
+        })
+    }
 }
 
 /// Checks step `i` of a workflow file in `dir`: its id (unique among `scope`'s earlier steps),

@@ -277,5 +277,19 @@ pub const SCHEMA: &str = r#"{
   "additionalProperties": false
 }"#;
 
+/// The JSON Schema of the step's outputs, which later steps name as `${steps.<id>.<output>}`.
+pub const OUTPUT_SCHEMA: &str = r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "properties": {
+    "distribution_id": { "type": "string" },
+    "changed": { "type": "boolean" },
+    "previous_viewer_certificate": { "type": "object" },
+    "viewer_certificate": { "type": "object" },
+    "status": { "type": "string" },
+    "retries": { "type": "integer" }
+  }
+}"#;
+
 #[cfg(test)]
 mod tests;

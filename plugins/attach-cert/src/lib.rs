@@ -39,6 +39,7 @@ impl Step for AttachCert {
                 store `iam` needs grant `iam:read`, store `acm` needs `acm:read`."
                 .into(),
             input_schema: input::SCHEMA.into(),
+            output_schema: input::OUTPUT_SCHEMA.into(),
             capabilities: vec!["cloudfront:read".into(), "cloudfront:write".into()],
         }
     }

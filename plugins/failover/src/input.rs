@@ -130,6 +130,20 @@ pub const SCHEMA: &str = r#"{
   "additionalProperties": false
 }"#;
 
+/// The JSON Schema of the step's outputs, which later steps name as `${steps.<id>.<output>}`.
+pub const OUTPUT_SCHEMA: &str = r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "properties": {
+    "health_check_id": { "type": "string" },
+    "caller_reference": { "type": "string" },
+    "changed": { "type": "boolean" },
+    "zones": { "type": "object" },
+    "replaced": { "type": "array" },
+    "records": { "type": "array" }
+  }
+}"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;

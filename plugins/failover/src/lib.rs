@@ -62,6 +62,7 @@ impl Step for Failover {
                 `replaced`; other records are left alone. Changes nothing when all is in place."
                 .into(),
             input_schema: input::SCHEMA.into(),
+            output_schema: input::OUTPUT_SCHEMA.into(),
             capabilities: vec!["route53:read".into(), "route53:write".into()],
         }
     }

@@ -42,12 +42,27 @@ pub const SCHEMA: &str = r#"{
   "required": ["hostnames", "page", "certificate"],
   "properties": {
     "hostnames": { "type": "array", "items": { "type": "string" }, "minItems": 1, "description": "Hostnames the maintenance site answers for." },
-    "page": { "type": "string", "description": "Path of the HTML page to serve, relative to the workflow." },
+    "page": { "type": "string", "x-switchyard-file": "files:read", "description": "Path of the HTML page to serve, relative to the workflow." },
     "bucket": { "type": "string", "description": "S3 bucket for the page (default: first hostname with dots as dashes, plus -maintenance)." },
     "store": { "enum": ["iam", "acm"], "default": "iam", "description": "Where the certificate is." },
     "certificate": { "type": "string", "description": "IAM server certificate id (ASCA...) or ACM ARN, for a new distribution." },
     "minimum_protocol_version": { "type": "string", "default": "TLSv1.2_2021" },
     "retry_after": { "type": "integer", "minimum": 1, "default": 300, "description": "Seconds in the Retry-After header of every response." }
+  }
+}"#;
+
+/// The JSON Schema of the step's outputs, which later steps name as `${steps.<id>.<output>}`.
+pub const OUTPUT_SCHEMA: &str = r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "properties": {
+    "distribution_id": { "type": "string" },
+    "domain_name": { "type": "string" },
+    "arn": { "type": "string" },
+    "bucket": { "type": "string" },
+    "page_key": { "type": "string" },
+    "created": { "type": "boolean" },
+    "changed": { "type": "boolean" }
   }
 }"#;
 

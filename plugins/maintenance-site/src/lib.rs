@@ -36,6 +36,7 @@ impl Step for MaintenanceSite {
                 created; later, attach-cert owns it. A second run changes nothing."
                 .into(),
             input_schema: input::SCHEMA.into(),
+            output_schema: input::OUTPUT_SCHEMA.into(),
             capabilities: [
                 "s3:read",
                 "s3:write",

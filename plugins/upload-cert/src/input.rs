@@ -161,14 +161,17 @@ pub const SCHEMA: &str = r#"{
   "properties": {
     "certificate": {
       "type": "string",
+      "x-switchyard-file": "certificates:load",
       "description": "Path of the server (leaf) certificate, PEM."
     },
     "private_key": {
       "type": "string",
+      "x-switchyard-file": "certificates:load",
       "description": "Path of the private key, unencrypted PEM (PKCS#8, PKCS#1 or SEC1)."
     },
     "chain": {
       "type": "string",
+      "x-switchyard-file": "certificates:load",
       "description": "Path of the intermediate certificates, PEM, the leaf's issuer first."
     },
     "name": {
@@ -195,6 +198,23 @@ pub const SCHEMA: &str = r#"{
   },
   "required": ["certificate", "private_key", "name"],
   "additionalProperties": false
+}"#;
+
+/// The JSON Schema of the step's outputs, which later steps name as `${steps.<id>.<output>}`.
+pub const OUTPUT_SCHEMA: &str = r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "properties": {
+    "store": { "type": "string" },
+    "name": { "type": "string" },
+    "id": { "type": "string" },
+    "arn": { "type": "string" },
+    "path": { "type": ["string", "null"] },
+    "fingerprint": { "type": "string" },
+    "not_after": { "type": "string" },
+    "dns_names": { "type": "array" },
+    "reused": { "type": "boolean" }
+  }
 }"#;
 
 #[cfg(test)]

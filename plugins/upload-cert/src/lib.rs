@@ -40,6 +40,7 @@ impl Step for UploadCert {
                 server certificate id or ACM ARN), `arn`, `fingerprint`, `not_after`, `reused`."
                 .into(),
             input_schema: input::SCHEMA.into(),
+            output_schema: input::OUTPUT_SCHEMA.into(),
             capabilities: vec!["certificates:load".into()],
         }
     }

@@ -88,6 +88,17 @@ pub const SCHEMA: &str = r#"{
   "additionalProperties": false
 }"#;
 
+/// The JSON Schema of the step's outputs, which later steps name as `${steps.<id>.<output>}`.
+pub const OUTPUT_SCHEMA: &str = r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "properties": {
+    "ok": { "type": "boolean" },
+    "findings": { "type": "array" },
+    "certificate": { "type": ["object", "null"] }
+  }
+}"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,7 @@ impl Step for ValidateCert {
                 any is an error. Changes nothing."
                 .into(),
             input_schema: input::SCHEMA.into(),
+            output_schema: input::OUTPUT_SCHEMA.into(),
             capabilities: vec!["certificates:load".into()],
         }
     }

@@ -50,6 +50,15 @@ const CONFLICT: &[&str] = &[
     "OriginAccessControlInUse",
 ];
 
+/// A call of `service` that got no answer in time: a write stays in doubt, a read is not
+/// retried past once.
+fn no_answer(service: &str) -> HostError {
+    HostError::NoAnswer(format!(
+        "{service}: AWS did not answer within the read timeout (--read-timeout, \
+         SWITCHYARD_READ_TIMEOUT): check the network and the endpoint"
+    ))
+}
+
 /// Maps an AWS SDK error of `service` into a host error.
 pub fn map<E>(service: &'static str, err: SdkError<E, HttpResponse>) -> HostError
 where
@@ -58,12 +67,9 @@ where
     let status = err.raw_response().map(|r| r.status().as_u16());
     let service_err = match err {
         SdkError::ServiceError(e) => e.into_err(),
-        SdkError::TimeoutError(_) => {
-            return HostError::NoAnswer(format!(
-                "{service}: AWS did not answer within the read timeout (--read-timeout, \
-                 SWITCHYARD_READ_TIMEOUT): check the network and the endpoint"
-            ));
-        }
+        SdkError::TimeoutError(_) => return no_answer(service),
+        // A connection that opened and then said nothing: the connector's read timeout.
+        SdkError::DispatchFailure(e) if e.is_timeout() => return no_answer(service),
         SdkError::DispatchFailure(e) => {
             let cause = e.as_connector_error().map_or_else(|| format!("{e:?}"), |c| chain(c));
             return HostError::Transient(format!("{service}: cannot reach AWS: {cause}"));

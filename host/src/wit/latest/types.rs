@@ -5,7 +5,7 @@ use super::wit::types::{AwsError, DeniedError, Description, Error, Host, Invalid
 use crate::error::HostError;
 use crate::model;
 use crate::state::StepState;
-use crate::wit::cast::record;
+use crate::wit::cast::{Cast, record};
 
 impl Host for StepState {
     fn convert_error(&mut self, err: HostError) -> wasmtime::Result<Error> {
@@ -42,8 +42,20 @@ pub(crate) fn to_guest(err: HostError) -> wasmtime::Result<Error> {
     })
 }
 
+impl Cast<model::Description> for Description {
+    fn cast(self) -> model::Description {
+        model::Description {
+            name: self.name,
+            version: self.version,
+            description: self.description,
+            input_schema: self.input_schema,
+            capabilities: self.capabilities,
+            output_schema: Some(self.output_schema),
+        }
+    }
+}
+
 record! {
     StepContext = model::StepContext { step_id, workflow, region }
-    Description = model::Description { name, version, description, input_schema, capabilities }
     StepError = model::StepError { code, message, details }
 }

@@ -143,6 +143,7 @@ impl Step for Misbehave {
                 .into(),
             input_schema: SCHEMA.into(),
             capabilities: Vec::new(),
+            output_schema: r#"{"type": "object", "properties": {"value": {}}}"#.into(),
         }
     }
 

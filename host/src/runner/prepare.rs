@@ -1,0 +1,168 @@
+//! Before anything runs: every step's plugin loaded and described, its grants and its input
+//! checked. Nothing is sent to AWS.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use super::Runner;
+use crate::gate::{Capability, Gate};
+use crate::model::Description;
+use crate::plugins::SourceError;
+use crate::runtime::{Limits, Plugin, RuntimeError, StepFailure, StepRun};
+use crate::workflow::{Step, Workflow};
+
+/// Why a workflow did not start. Nothing ran.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// A step's plugin could not be had.
+    #[error("{file}: step `{step}`: {error}")]
+    Source {
+        /// The workflow file.
+        file: PathBuf,
+        /// The step.
+        step: String,
+        /// Why.
+        error: SourceError,
+    },
+    /// A step's plugin does not load.
+    #[error("{file}: step `{step}`: {error}")]
+    Load {
+        /// The workflow file.
+        file: PathBuf,
+        /// The step.
+        step: String,
+        /// Why.
+        error: RuntimeError,
+    },
+    /// A step's plugin failed to describe itself.
+    #[error("{file}: step `{step}` (plugin {plugin}): cannot describe itself: {error}")]
+    Describe {
+        /// The workflow file.
+        file: PathBuf,
+        /// The step.
+        step: String,
+        /// The plugin.
+        plugin: String,
+        /// Why.
+        error: StepFailure,
+    },
+    /// A step was not granted what its plugin needs.
+    #[error("{file}: step `{step}` (plugin {plugin}) needs {} but `grants` does not give {}: add {} to the step's `grants`", list(.missing), if .missing.len() == 1 { "it" } else { "them" }, list(.missing))]
+    MissingGrants {
+        /// The workflow file.
+        file: PathBuf,
+        /// The step.
+        step: String,
+        /// The plugin.
+        plugin: String,
+        /// The capabilities not granted.
+        missing: Vec<String>,
+    },
+    /// The credentials are for another account than the workflow pins.
+    #[error(
+        "{file}: [workflow] account pins account {pinned}, but the AWS credentials are for account {actual} ({arn}): nothing was run; use credentials for {pinned} (e.g. --profile), or change the pin"
+    )]
+    WrongAccount {
+        /// The workflow file.
+        file: PathBuf,
+        /// The pinned account.
+        pinned: String,
+        /// The credentials' account.
+        actual: String,
+        /// The credentials' ARN.
+        arn: String,
+    },
+    /// A step's input does not hold against its plugin's schema, or names an output the
+    /// plugin of an earlier step does not declare.
+    #[error("{file}: step `{step}` (plugin {plugin}): {field}: {message}")]
+    Input {
+        /// The workflow file.
+        file: PathBuf,
+        /// The step.
+        step: String,
+        /// The plugin.
+        plugin: String,
+        /// Where in the step: `with.retry_after`.
+        field: String,
+        /// What is wrong and the fix.
+        message: String,
+    },
+    /// The caller's identity could not be had.
+    #[error("cannot tell which AWS account the credentials belong to: {0}")]
+    Identity(crate::error::HostError),
+}
+
+pub(super) fn list(items: &[String]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// A step ready to run: its plugin loaded and described.
+#[derive(Debug)]
+pub struct PreparedStep {
+    /// The step.
+    pub step: Step,
+    /// Its plugin.
+    pub plugin: Plugin,
+    /// What the plugin says of itself.
+    pub description: Description,
+}
+
+impl Runner {
+    /// Loads and describes every step's plugin, checks each step's grants cover what its plugin
+    /// needs, and checks every step's input (`inputs`). Nothing is sent to AWS.
+    pub async fn prepare(&self, workflow: &Workflow) -> Result<Vec<PreparedStep>, PrepareError> {
+        let file = || workflow.file.clone();
+        let mut prepared = Vec::with_capacity(workflow.steps.len());
+        for step in &workflow.steps {
+            let bytes = step.plugin.read().map_err(|error| PrepareError::Source {
+                file: file(),
+                step: step.id.clone(),
+                error,
+            })?;
+            let plugin = self.runtime.load(&bytes).map_err(|error| PrepareError::Load {
+                file: file(),
+                step: step.id.clone(),
+                error,
+            })?;
+            let description = self.describe(&plugin).await.map_err(|error| PrepareError::Describe {
+                file: file(),
+                step: step.id.clone(),
+                plugin: plugin.label.clone(),
+                error,
+            })?;
+            let granted: HashSet<Capability> = step.grants.iter().map(|g| g.capability).collect();
+            let missing: Vec<String> = description
+                .capabilities
+                .iter()
+                .filter(|c| c.parse::<Capability>().map_or(true, |c| !granted.contains(&c)))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                return Err(PrepareError::MissingGrants {
+                    file: file(),
+                    step: step.id.clone(),
+                    plugin: description.name.clone(),
+                    missing,
+                });
+            }
+            prepared.push(PreparedStep {
+                step: step.clone(),
+                plugin,
+                description,
+            });
+        }
+        super::inputs::check(workflow, &prepared)?;
+        Ok(prepared)
+    }
+
+    /// Asks a plugin to describe itself, with no grants and no AWS.
+    pub async fn describe(&self, plugin: &Plugin) -> Result<Description, StepFailure> {
+        let run = StepRun {
+            gate: Gate::offline(),
+            reporter: self.reporter.clone(),
+            limits: Limits::default(),
+            base_dir: PathBuf::from("/"),
+        };
+        self.runtime.describe(plugin, run).await
+    }
+}
