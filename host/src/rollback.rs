@@ -49,7 +49,11 @@ pub struct RollbackReport {
     pub plan: bool,
     /// Whether every change is undone (or never took effect).
     pub complete: bool,
-    /// Each change, newest first.
+    /// Whether a stop was asked for (Ctrl-C): the rollback stopped before its next undo, and
+    /// the next `rollback` of the run finishes it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+    /// Each change, newest first, as far as the rollback went.
     pub items: Vec<UndoItem>,
 }
 
@@ -65,7 +69,13 @@ pub async fn rollback(run: &Run, gate: &mut Gate) -> Result<RollbackReport, Jour
     }
     let mut items = Vec::new();
     let mut complete = true;
+    let mut interrupted = false;
     for record in run.changes.iter().rev() {
+        // Between two undos, never within one: what was sent is journaled.
+        if crate::interrupt::requested() {
+            (interrupted, complete) = (true, false);
+            break;
+        }
         let mut item = UndoItem {
             seq: record.seq,
             step: record.step.clone(),
@@ -120,13 +130,15 @@ pub async fn rollback(run: &Run, gate: &mut Gate) -> Result<RollbackReport, Jour
         }
         items.push(item);
     }
-    if let Some(journal) = &journal {
+    // Without its end the rollback shows as interrupted, and the next one takes it up.
+    if let Some(journal) = journal.as_ref().filter(|_| !interrupted) {
         journal.append(Event::RolledBack { complete })?;
     }
     Ok(RollbackReport {
         run: run.id.clone(),
         plan: journal.is_none(),
         complete,
+        interrupted,
         items,
     })
 }

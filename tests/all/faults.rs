@@ -751,6 +751,44 @@ async fn ctrl_c_stops_the_apply_after_the_call_in_flight_and_names_how_to_go_on(
     assert_eq!(runs(&site)[0]["status"], "succeeded");
 }
 
+/// SIGINT while a rollback's first undo (the failover records) is held: the rollback stops
+/// before its next undo and exits 130 naming `switchyard rollback RUN`; nothing more is sent;
+/// `runs` lists the run as `rollback-interrupted`, never as rolled back; the next rollback
+/// (exit 0) finishes it and leaves AWS as before the run.
+#[tokio::test]
+async fn ctrl_c_stops_a_rollback_between_undos_and_the_next_rollback_finishes_it() {
+    let site = Site::new().await;
+    let before = snapshot(&site.sdk).await;
+    let applied = run(&site, &["apply", "workflow.toml"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    let id = applied.json()["run"].as_str().expect("run id").to_owned();
+
+    stall(&site, "ChangeResourceRecordSets", true);
+    let mut rollback = Watched::start(
+        site.emulator.switchyard().dir(site.path()),
+        &["rollback", &id, "--output", "json"],
+    );
+    wait_until_held(&site, &mut rollback.child, "ChangeResourceRecordSets");
+    let writes = site.emulator.writes().len();
+    ctrl_c(&rollback.child);
+    rollback.wait_for_stderr("interrupted: stopping after the call in flight", Duration::from_secs(30));
+    release(&site);
+    let stopped = rollback.finish(Duration::from_secs(120));
+    assert_eq!(stopped.code, 130, "{stopped:?}");
+    let report = stopped.json();
+    assert_eq!((report["interrupted"].clone(), report["complete"].clone()), (json!(true), json!(false)), "{report:#}");
+    let words = format!("the rollback of run {id} was interrupted before its next undo: `switchyard rollback {id}` finishes it");
+    assert!(stopped.stderr.contains(&words), "{stopped:?}");
+    assert_eq!(site.emulator.writes().len(), writes, "nothing is sent after the call in flight");
+    assert_eq!(runs(&site)[0]["status"], "rollback-interrupted");
+
+    let finished = run(&site, &["rollback", &id]);
+    assert_eq!(finished.code, 0, "{finished:?}");
+    assert_eq!(finished.json()["complete"], true, "{finished:?}");
+    assert_eq!(runs(&site)[0]["status"], "rolled-back");
+    assert_eq!(snapshot(&site.sdk).await, before, "{finished:?}");
+}
+
 /// What is refused before anything runs exits 2: `plugins inspect nope` (no such built-in),
 /// `rollback NO-SUCH-RUN` (naming `switchyard runs`), and a usage error (`apply --frobnicate`);
 /// with `--output json` each prints one JSON document, `"ok": false` with the message, on

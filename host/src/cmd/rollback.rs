@@ -8,7 +8,7 @@ use switchyard::rollback::RollbackReport;
 use switchyard::session::{RollbackOptions, rollback_run};
 
 use super::run::write_change;
-use super::{FAILED, Global};
+use super::{FAILED, Global, INTERRUPTED, stop_on_ctrl_c};
 
 /// Undo a run's changes, newest first. A change that cannot be undone is reported, never
 /// skipped; rolling back twice is harmless.
@@ -35,8 +35,16 @@ impl Rollback {
             plan: self.plan,
             force: self.force,
         };
+        stop_on_ctrl_c();
         let report = rollback_run(&dir, &run, aws, options, &global.reporter()).await?;
         global.print(&report, || human(&report))?;
+        if report.interrupted {
+            eprintln!(
+                "the rollback of run {} was interrupted before its next undo: `switchyard rollback {}` finishes it",
+                run.id, run.id
+            );
+            return Ok(ExitCode::from(INTERRUPTED));
+        }
         Ok(if report.complete || report.plan {
             ExitCode::SUCCESS
         } else {
