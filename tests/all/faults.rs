@@ -771,15 +771,28 @@ async fn ctrl_c_stops_a_rollback_between_undos_and_the_next_rollback_finishes_it
     wait_until_held(&site, &mut rollback.child, "ChangeResourceRecordSets");
     let writes = site.emulator.writes().len();
     ctrl_c(&rollback.child);
-    rollback.wait_for_stderr("interrupted: stopping after the call in flight", Duration::from_secs(30));
+    rollback.wait_for_stderr(
+        "interrupted: stopping after the call in flight",
+        Duration::from_secs(30),
+    );
     release(&site);
     let stopped = rollback.finish(Duration::from_secs(120));
     assert_eq!(stopped.code, 130, "{stopped:?}");
     let report = stopped.json();
-    assert_eq!((report["interrupted"].clone(), report["complete"].clone()), (json!(true), json!(false)), "{report:#}");
-    let words = format!("the rollback of run {id} was interrupted before its next undo: `switchyard rollback {id}` finishes it");
+    assert_eq!(
+        (report["interrupted"].clone(), report["complete"].clone()),
+        (json!(true), json!(false)),
+        "{report:#}"
+    );
+    let words = format!(
+        "the rollback of run {id} was interrupted before its next undo: `switchyard rollback {id}` finishes it"
+    );
     assert!(stopped.stderr.contains(&words), "{stopped:?}");
-    assert_eq!(site.emulator.writes().len(), writes, "nothing is sent after the call in flight");
+    assert_eq!(
+        site.emulator.writes().len(),
+        writes,
+        "nothing is sent after the call in flight"
+    );
     assert_eq!(runs(&site)[0]["status"], "rollback-interrupted");
 
     let finished = run(&site, &["rollback", &id]);

@@ -365,6 +365,27 @@ async fn the_quota_reached_is_refused() {
     assert_refused(&site, "upload", "quota");
 }
 
+/// Without a validate step, a chain file holding the root before the intermediate (the leaf's
+/// issuer second) is refused by the host at the upload, as IAM would refuse it: the upload step
+/// fails naming the order and the fix; apply exits 1 and nothing is written.
+#[tokio::test]
+async fn a_chain_out_of_order_is_refused_at_the_upload_without_a_validate_step() {
+    let site = Site::new().await;
+    let text = std::fs::read_to_string(site.file()).expect("read");
+    let from = text.find("[[step]]\nid = \"validate\"").expect("validate step");
+    let to = text.find("[[step]]\nid = \"upload\"").expect("upload step");
+    std::fs::write(site.file(), format!("{}{}", &text[..from], &text[to..])).expect("write");
+    let certs = site.path().join("certs");
+    let root = std::fs::read_to_string(certs.join("root.pem")).expect("root");
+    let intermediate = std::fs::read_to_string(certs.join("chain.pem")).expect("chain");
+    std::fs::write(certs.join("chain.pem"), format!("{root}{intermediate}")).expect("write chain");
+    assert_refused(
+        &site,
+        "upload",
+        "the chain is not in order: the certificate is signed by certificate 2 of the chain, which must come first",
+    );
+}
+
 /// Pointed at a distribution whose alias (shop.example.org) the certificate does not cover, attach
 /// fails naming that alias; apply exits 1 and nothing is written.
 #[tokio::test]

@@ -128,6 +128,39 @@ impl Bundle {
         ))
     }
 
+    /// Refuses, as IAM and ACM do ("the certificate chain must be in order"; ACM's
+    /// ImportCertificate and IAM's UploadServerCertificate both reject it), a chain whose
+    /// certificates are present but out of order: the leaf is signed by the first, each by the
+    /// next. A chain that is merely incomplete is the validate step's to report.
+    pub fn check_chain_order(&self) -> Result<(), HostError> {
+        let links = self.verify(0);
+        let misplaced = std::iter::once((0usize, &links.leaf))
+            .chain(links.chain.iter().enumerate().map(|(i, l)| (i + 1, l)))
+            .find_map(|(position, link)| {
+                let by = usize::try_from(link.signed_by?).ok()?;
+                (by != position).then_some((position, by))
+            });
+        let Some((position, by)) = misplaced else { return Ok(()) };
+        let who = if position == 0 {
+            "the certificate".to_owned()
+        } else {
+            format!("certificate {position} of the chain")
+        };
+        Err(HostError::invalid(
+            "bundle",
+            "chain-order",
+            format!(
+                "the chain is not in order: {who} is signed by certificate {} of the chain, which must come {}; AWS would reject the bundle: list the leaf's issuer first, then each certificate's issuer",
+                by + 1,
+                if position == 0 {
+                    "first".to_owned()
+                } else {
+                    format!("right after it (as certificate {})", position + 1)
+                }
+            ),
+        ))
+    }
+
     /// The leaf as PEM, for upload.
     pub fn leaf_pem(&self) -> String {
         files::to_pem(std::slice::from_ref(&self.leaf))

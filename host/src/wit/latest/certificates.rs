@@ -78,6 +78,7 @@ impl Host for StepState {
         rules::iam_path(&path)?;
         let bundle = self.bundle(&bundle)?;
         bundle.check_key_matches()?;
+        bundle.check_chain_order()?;
         let call = Call::new(Capability::IamWrite, "upload server certificate").on(&path);
         let change = UploadServerCertificate {
             serial: bundle.facts().leaf.serial,
@@ -154,6 +155,7 @@ impl Host for StepState {
         }
         let bundle = self.bundle(&bundle)?;
         bundle.check_key_matches()?;
+        bundle.check_chain_order()?;
         let mut call = Call::new(Capability::AcmWrite, "import certificate into ACM");
         if let Some(arn) = &existing_arn {
             call = call.on(arn);
