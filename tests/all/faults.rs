@@ -844,3 +844,34 @@ fn what_is_refused_before_anything_runs_exits_2_in_both_outputs() {
     assert!(error(&usage).contains("--frobnicate"), "{usage:?}");
     assert_eq!(usage.stderr, "", "{usage:?}");
 }
+
+/// `plan` narrates in the conditional ("would upload …"), never as if it changed anything, and
+/// its summary counts the two live A records the failover replaces as deleted; `apply` ends
+/// with a Terraform-style total of what it changed, and a second apply changes nothing.
+#[tokio::test]
+async fn plan_says_would_counts_replaced_records_as_deleted_and_apply_gives_totals() {
+    let site = Site::new().await;
+    site.clear_log();
+    let plan = site.emulator.switchyard().dir(site.path()).run(["plan", "workflow.toml"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    for said in ["uploaded IAM server certificate", "changes applied", "created distribution", "is Deployed"] {
+        assert!(!plan.stderr.contains(said), "a plan says {said:?}: {plan:?}");
+    }
+    for said in [
+        "would upload IAM server certificate `www-example-com-",
+        "would upload maintenance.html to s3://",
+        "would create a distribution for www.example.com, example.com",
+        "would apply 6 changes",
+    ] {
+        assert!(plan.stderr.contains(said), "{said:?}: {plan:?}");
+    }
+    assert!(plan.stdout.contains("plan: 12 to create, 0 to update, 2 to delete\n"), "{plan:?}");
+    assert_eq!(site.emulator.writes().len(), 0, "a plan writes nothing");
+
+    let apply = site.emulator.switchyard().dir(site.path()).run(["apply", "workflow.toml"]);
+    assert_eq!(apply.code, 0, "{apply:?}");
+    assert!(apply.stdout.contains("apply: 12 created, 0 updated, 2 deleted\n"), "{apply:?}");
+    let again = site.emulator.switchyard().dir(site.path()).run(["apply", "workflow.toml"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(again.stdout.contains("apply: 0 created, 0 updated, 0 deleted\n"), "{again:?}");
+}

@@ -62,6 +62,54 @@ impl Action {
     }
 }
 
+/// How many resources changes create, update and delete: a record set another replaces counts
+/// as deleted, its replacement as created.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Made.
+    pub created: usize,
+    /// Changed in place.
+    pub updated: usize,
+    /// Removed.
+    pub deleted: usize,
+}
+
+impl Tally {
+    /// One resource, `action`ed.
+    pub fn one(action: Action) -> Self {
+        let mut tally = Self::default();
+        *match action {
+            Action::Create => &mut tally.created,
+            Action::Update => &mut tally.updated,
+            Action::Delete => &mut tally.deleted,
+        } += 1;
+        tally
+    }
+}
+
+impl std::ops::Add for Tally {
+    type Output = Self;
+    fn add(self, other: Self) -> Self {
+        Self {
+            created: self.created + other.created,
+            updated: self.updated + other.updated,
+            deleted: self.deleted + other.deleted,
+        }
+    }
+}
+
+impl std::iter::Sum for Tally {
+    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+        iter.fold(Self::default(), std::ops::Add::add)
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} created, {} updated, {} deleted", self.created, self.updated, self.deleted)
+    }
+}
+
 /// Why a change cannot be undone.
 #[derive(Debug)]
 pub enum NotUndone {
@@ -84,6 +132,11 @@ pub trait Kind: Send + Sync {
     fn action(&self) -> Action;
     /// What it is done to, for people: `S3 bucket example-com-maintenance`.
     fn resource(&self) -> String;
+    /// The resources it creates, updates and deletes: one, by its action, unless it changes
+    /// several (a batch of record sets).
+    fn tally(&self) -> Tally {
+        Tally::one(self.action())
+    }
     /// The fields that differ, before → after.
     fn diff(&self) -> Vec<FieldDiff> {
         Vec::new()

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Action, Change, FieldDiff, Forward, Kind, NotUndone, diff_values};
+use super::{Action, Change, FieldDiff, Forward, Kind, NotUndone, Tally, diff_values};
 use crate::error::HostError;
 use crate::model::{ChangeAction, RecordChange, RecordSet};
 use crate::provider::{Provider, Reader};
@@ -88,6 +88,22 @@ impl Kind for ChangeRecordSets {
 
     fn resource(&self) -> String {
         format!("Route 53 record sets in zone {}", self.zone_id)
+    }
+
+    /// Each record set by its key: one only before is deleted, one only after created, one in
+    /// both and different updated.
+    fn tally(&self) -> Tally {
+        let find = |list: &[RecordSet], r: &RecordSet| list.iter().find(|o| o.key() == r.key()).cloned();
+        let mut tally = Tally::default();
+        for b in &self.before {
+            match find(&self.after, b) {
+                None => tally.deleted += 1,
+                Some(a) if a != *b => tally.updated += 1,
+                Some(_) => {}
+            }
+        }
+        tally.created += self.after.iter().filter(|a| find(&self.before, a).is_none()).count();
+        tally
     }
 
     fn diff(&self) -> Vec<FieldDiff> {

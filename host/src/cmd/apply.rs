@@ -31,7 +31,8 @@ impl Apply {
         global.print(&applied, || {
             let mut out = human(&applied.report);
             out.push_str(&format!(
-                "run {} (journal: {})\n",
+                "apply: {}\nrun {} (journal: {})\n",
+                applied.totals,
                 applied.run,
                 applied.journal.display()
             ));

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use serde_json::Value;
-use switchyard::changes::{Action, FieldDiff};
+use switchyard::changes::{Action, FieldDiff, Tally};
 use switchyard::plan::PlannedChange;
 use switchyard::runner::{RunReport, Status};
 use switchyard::session::{Session, SessionError, all_changes};
@@ -52,13 +52,12 @@ pub fn human(report: &RunReport) -> String {
         }
     }
     if report.mode == "plan" {
-        let count = |a: Action| all_changes(report).iter().filter(|c| c.action == a).count();
+        // A record set replaced counts as deleted: the summary never hides what goes.
+        let tally: Tally = all_changes(report).iter().map(|c| c.change.kind().tally()).sum();
         let _ = writeln!(
             out,
             "plan: {} to create, {} to update, {} to delete",
-            count(Action::Create),
-            count(Action::Update),
-            count(Action::Delete)
+            tally.created, tally.updated, tally.deleted
         );
     }
     let _ = writeln!(out, "{}", if report.ok { "ok" } else { "failed" });

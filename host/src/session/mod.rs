@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 pub use self::rollback::{RollbackOptions, rollback_run};
 pub use self::saved::{PLAN_FORMAT, SavedPlan, SavedPlanError};
+use crate::changes::Tally;
 use crate::gate::{Apply, Mode};
 use crate::journal::{self, Journal, JournalError};
 use crate::plan::{Expected, Plan, PlannedChange};
@@ -80,6 +81,8 @@ pub struct Applied {
     pub resumed: bool,
     /// The run's journal.
     pub journal: PathBuf,
+    /// What the run changed in AWS (a resumed run: since it first started).
+    pub totals: Tally,
     /// What each step did.
     #[serde(flatten)]
     pub report: RunReport,
@@ -153,9 +156,17 @@ impl Session {
             .runner
             .execute(&self.workflow, &self.steps, self.account.clone(), Mode::Apply(apply))
             .await;
+        // A journal gone from under the run has failed it already; the report says so.
+        let run = journal::Run::load(&journal.path());
+        let totals = run.as_ref().map_or_else(|_| Tally::default(), |run| {
+            run.changes
+                .iter()
+                .filter(|c| c.outcome == journal::Outcome::Applied)
+                .map(|c| c.change.kind().tally())
+                .sum()
+        });
         let rollback = if !report.ok && rollback_on_failure {
-            let run = journal::Run::load(&journal.path())?;
-            Some(self::rollback::undo(&run, self.aws.clone(), &journal, self.runner.reporter()).await?)
+            Some(self::rollback::undo(&run?, self.aws.clone(), &journal, self.runner.reporter()).await?)
         } else {
             None
         };
@@ -163,6 +174,7 @@ impl Session {
             run: journal.run_id(),
             resumed,
             journal: journal.path(),
+            totals,
             report,
             rollback,
         })

@@ -63,14 +63,12 @@ impl Step for AttachCert {
         let attached = attach::attach(&mut flow::Host, d, &cert.names, &desired, request.max_retries)?;
         let id = attached.after.id.clone();
         if attached.changed {
-            log::write(
-                Level::Info,
-                &format!(
-                    "set the viewer certificate of {id} to {} (was {})",
-                    viewer::show(&desired),
-                    viewer::show(&attached.previous)
-                ),
+            let what = format!(
+                "the viewer certificate of {id} to {} (was {})",
+                viewer::show(&desired),
+                viewer::show(&attached.previous)
             );
+            switchyard_sdk::log_change(&format!("set {what}"), &format!("would set {what}"));
         } else {
             log::write(
                 Level::Info,
@@ -81,7 +79,9 @@ impl Step for AttachCert {
         if let Some(seconds) = request.wait_seconds {
             let minutes = seconds / 60;
             output = output.waited(distributions::wait_until_deployed(&id, seconds), minutes)?;
-            log::write(Level::Info, &format!("{id} is {}", output.status));
+            if !switchyard_sdk::planning() {
+                log::write(Level::Info, &format!("{id} is {}", output.status));
+            }
         }
         json::output(&output)
     }

@@ -113,9 +113,9 @@ impl Step for Failover {
         for (zone_id, changes) in &batches {
             let change_id = dns::change_record_sets(zone_id, changes, Some(COMMENT))
                 .map_err(|e| context(&format!("changing the records of zone {zone_id}"), e))?;
-            log::write(
-                Level::Info,
+            switchyard_sdk::log_change(
                 &format!("zone {zone_id}: {} changes applied ({change_id})", changes.len()),
+                &format!("zone {zone_id}: would apply {} changes", changes.len()),
             );
             output.changed = true;
         }
@@ -178,9 +178,9 @@ fn health_check(settings: &Settings, found: &[Found]) -> Result<String, StepErro
     }
     let hc = dns::ensure_health_check(&settings.caller_reference, &settings.health_check)
         .map_err(|e| context("ensuring the health check", e))?;
-    log::write(
-        Level::Info,
+    switchyard_sdk::log_change(
         &format!("health check {} ({})", hc.id, settings.caller_reference),
+        &format!("would create health check {} unless it exists", settings.caller_reference),
     );
     Ok(hc.id)
 }

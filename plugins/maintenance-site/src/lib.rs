@@ -58,10 +58,8 @@ impl Step for MaintenanceSite {
         let bucket = storage::ensure_bucket(&bucket_name)?;
         let (_, page_written) = storage::put_file(&bucket.name, PAGE_KEY, &input.page, "text/html; charset=utf-8")?;
         if page_written {
-            log::write(
-                Level::Info,
-                &format!("uploaded {} to s3://{}/{PAGE_KEY}", input.page, bucket.name),
-            );
+            let to = format!("{} to s3://{}/{PAGE_KEY}", input.page, bucket.name);
+            switchyard_sdk::log_change(&format!("uploaded {to}"), &format!("would upload {to}"));
         }
         let oac_name: String = format!("switchyard-{}", bucket.name).chars().take(64).collect();
         let oac_id = distributions::ensure_origin_access_control(&oac_name)?;
@@ -96,9 +94,9 @@ impl Step for MaintenanceSite {
         let (distribution, created, changed) = match distributions::find_by_alias(&hostnames[0])? {
             None => {
                 let d = distributions::create_distribution(&desired)?;
-                log::write(
-                    Level::Info,
+                switchyard_sdk::log_change(
                     &format!("created distribution {} ({})", d.id, d.domain_name),
+                    &format!("would create a distribution for {}", hostnames.join(", ")),
                 );
                 (d, true, true)
             }
@@ -122,7 +120,10 @@ impl Step for MaintenanceSite {
                     (found, false, false)
                 } else {
                     let d = distributions::update_distribution(&found.id, &desired, &etag)?;
-                    log::write(Level::Info, &format!("updated distribution {}", d.id));
+                    switchyard_sdk::log_change(
+                        &format!("updated distribution {}", d.id),
+                        &format!("would update distribution {}", d.id),
+                    );
                     (d, false, true)
                 }
             }

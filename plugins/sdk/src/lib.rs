@@ -80,6 +80,25 @@ pub fn is_placeholder(value: &str) -> bool {
     }
 }
 
+/// Whether the step runs in a plan (`switchyard plan`): its writes are recorded, not made.
+/// Off WebAssembly (a plugin's own unit tests), never.
+pub fn planning() -> bool {
+    #[cfg(target_family = "wasm")]
+    {
+        run::mode() == run::RunMode::Plan
+    }
+    #[cfg(not(target_family = "wasm"))]
+    {
+        false
+    }
+}
+
+/// Logs a change the step made, in the words of the run: `did` in apply ("uploaded …"),
+/// `would` in a plan ("would upload …"), so that a plan never reads as if it changed anything.
+pub fn log_change(did: &str, would: &str) {
+    log::write(log::Level::Info, if planning() { would } else { did });
+}
+
 /// Exports a type implementing [`Step`] as the plugin's step.
 #[macro_export]
 macro_rules! export_step {

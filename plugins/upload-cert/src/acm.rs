@@ -80,7 +80,10 @@ pub fn import(bundle: &Bundle, leaf: &CertificateFacts, acm_arn: Option<&str>) -
             } else {
                 "imported as"
             };
-            log::write(Level::Info, &format!("uploaded {} to ACM: {how} {arn}", leaf.subject));
+            switchyard_sdk::log_change(
+                &format!("uploaded {} to ACM: {how} {arn}", leaf.subject),
+                &format!("would import {} into ACM", leaf.subject),
+            );
             Ok(Output::acm(arn, leaf, false))
         }
     }

@@ -96,12 +96,9 @@ pub fn upload(bundle: &Bundle, leaf: &CertificateFacts, base: &str, path: &str) 
         Err(Error::NotFound(_)) => {
             check_quota(&certificates::server_certificate_quota()?)?;
             let meta = certificates::upload_server_certificate(bundle, &name, path)?;
-            log::write(
-                Level::Info,
-                &format!(
-                    "uploaded IAM server certificate `{name}` ({}) under `{}`",
-                    meta.id, meta.path
-                ),
+            switchyard_sdk::log_change(
+                &format!("uploaded IAM server certificate `{name}` ({}) under `{}`", meta.id, meta.path),
+                &format!("would upload IAM server certificate `{name}` under `{}`", meta.path),
             );
             Ok(Output::iam(meta, leaf, false))
         }
