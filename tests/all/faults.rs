@@ -852,9 +852,18 @@ fn what_is_refused_before_anything_runs_exits_2_in_both_outputs() {
 async fn plan_says_would_counts_replaced_records_as_deleted_and_apply_gives_totals() {
     let site = Site::new().await;
     site.clear_log();
-    let plan = site.emulator.switchyard().dir(site.path()).run(["plan", "workflow.toml"]);
+    let plan = site
+        .emulator
+        .switchyard()
+        .dir(site.path())
+        .run(["plan", "workflow.toml"]);
     assert_eq!(plan.code, 0, "{plan:?}");
-    for said in ["uploaded IAM server certificate", "changes applied", "created distribution", "is Deployed"] {
+    for said in [
+        "uploaded IAM server certificate",
+        "changes applied",
+        "created distribution",
+        "is Deployed",
+    ] {
         assert!(!plan.stderr.contains(said), "a plan says {said:?}: {plan:?}");
     }
     for said in [
@@ -865,13 +874,102 @@ async fn plan_says_would_counts_replaced_records_as_deleted_and_apply_gives_tota
     ] {
         assert!(plan.stderr.contains(said), "{said:?}: {plan:?}");
     }
-    assert!(plan.stdout.contains("plan: 12 to create, 0 to update, 2 to delete\n"), "{plan:?}");
+    assert!(
+        plan.stdout.contains("plan: 12 to create, 0 to update, 2 to delete\n"),
+        "{plan:?}"
+    );
     assert_eq!(site.emulator.writes().len(), 0, "a plan writes nothing");
 
-    let apply = site.emulator.switchyard().dir(site.path()).run(["apply", "workflow.toml"]);
+    let apply = site
+        .emulator
+        .switchyard()
+        .dir(site.path())
+        .run(["apply", "workflow.toml"]);
     assert_eq!(apply.code, 0, "{apply:?}");
-    assert!(apply.stdout.contains("apply: 12 created, 0 updated, 2 deleted\n"), "{apply:?}");
-    let again = site.emulator.switchyard().dir(site.path()).run(["apply", "workflow.toml"]);
+    assert!(
+        apply.stdout.contains("apply: 12 created, 0 updated, 2 deleted\n"),
+        "{apply:?}"
+    );
+    let again = site
+        .emulator
+        .switchyard()
+        .dir(site.path())
+        .run(["apply", "workflow.toml"]);
     assert_eq!(again.code, 0, "{again:?}");
-    assert!(again.stdout.contains("apply: 0 created, 0 updated, 0 deleted\n"), "{again:?}");
+    assert!(
+        again.stdout.contains("apply: 0 created, 0 updated, 0 deleted\n"),
+        "{again:?}"
+    );
+}
+
+/// `switchyard ARGS` in the site's folder on a terminal (a pseudo-terminal `script` makes),
+/// with `input` typed into it: its exit code and all it printed.
+fn on_terminal(site: &Site, args: &str, input: &str) -> (i32, String) {
+    let configured = site.emulator.switchyard().0;
+    let mut script = Command::new("script");
+    for (key, value) in configured.get_envs() {
+        match value {
+            Some(value) => script.env(key, value),
+            None => script.env_remove(key),
+        };
+    }
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_switchyard"));
+    let mut child = script
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+        .current_dir(site.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("type");
+    let out = child.wait_with_output().expect("ends");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// On a terminal, `apply` shows the plan and asks first: "n" applies nothing (exit 1, not one
+/// write), "y" applies; `rollback` shows what it would undo and asks the same way. Without a
+/// terminal (every other test) neither asks.
+#[tokio::test]
+async fn on_a_terminal_apply_and_rollback_show_what_they_will_do_and_ask_first() {
+    let site = Site::new().await;
+    site.clear_log();
+    let (code, said) = on_terminal(&site, "apply workflow.toml", "n\n");
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains("+ create CloudFront distribution for www.example.com, example.com"),
+        "{said}"
+    );
+    assert!(
+        said.contains("apply these changes in account 123456789012? [y/N]"),
+        "{said}"
+    );
+    assert!(said.contains("nothing was applied"), "{said}");
+    assert_eq!(site.emulator.writes().len(), 0, "{said}");
+
+    let (code, said) = on_terminal(&site, "apply workflow.toml", "y\n");
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("apply: 12 created, 0 updated, 2 deleted"), "{said}");
+    let id = runs(&site)[0]["id"].as_str().expect("id").to_owned();
+
+    let writes = site.emulator.writes().len();
+    let (code, said) = on_terminal(&site, &format!("rollback {id}"), "no\n");
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains(&format!("undo run {id} in account 123456789012? [y/N]")),
+        "{said}"
+    );
+    assert!(said.contains("nothing was undone"), "{said}");
+    assert_eq!(site.emulator.writes().len(), writes, "{said}");
+    let (code, said) = on_terminal(&site, &format!("rollback {id}"), "yes\n");
+    assert_eq!(code, 0, "{said}");
+    assert_eq!(runs(&site)[0]["status"], "rolled-back", "{said}");
 }

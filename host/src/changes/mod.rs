@@ -106,7 +106,11 @@ impl std::iter::Sum for Tally {
 
 impl std::fmt::Display for Tally {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} created, {} updated, {} deleted", self.created, self.updated, self.deleted)
+        write!(
+            f,
+            "{} created, {} updated, {} deleted",
+            self.created, self.updated, self.deleted
+        )
     }
 }
 

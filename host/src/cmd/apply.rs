@@ -18,6 +18,9 @@ pub struct Apply {
     /// If a step fails, undo what the run changed so far.
     #[arg(long)]
     pub rollback_on_failure: bool,
+    /// Do not show the plan and ask first (only a terminal is asked; scripts never are).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 impl Apply {
@@ -25,6 +28,21 @@ impl Apply {
         super::stop_on_ctrl_c();
         let session = session(global, &self.file).await?;
         let dir = global.runs_dir(&session.workflow.dir());
+        // A person at a terminal sees what will change and says yes first; a saved plan was
+        // seen already.
+        if !self.yes && self.plan.is_none() && super::on_terminal() {
+            let plan = session.plan().await;
+            eprint!("{}", switchyard::secrets::redact(&human(&plan)));
+            if !plan.ok {
+                return Ok(ExitCode::from(FAILED));
+            }
+            if !switchyard::session::all_changes(&plan).is_empty()
+                && !super::confirm(&format!("apply these changes in account {}?", session.account))?
+            {
+                eprintln!("nothing was applied");
+                return Ok(ExitCode::from(FAILED));
+            }
+        }
         let applied = session
             .apply(&dir, self.plan.as_deref(), self.rollback_on_failure)
             .await?;

@@ -200,11 +200,17 @@ impl Global {
     }
 }
 
+/// Whether a person is at a terminal (stdin and stderr), to be asked before writes.
+pub fn on_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
 /// Asks `question` on the terminal and says whether the answer was yes. Without a terminal
 /// (stdin and stderr), never asks and says no: the caller refuses or takes `--yes`.
 pub fn confirm(question: &str) -> std::io::Result<bool> {
-    use std::io::{BufRead, IsTerminal, Write};
-    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+    use std::io::{BufRead, Write};
+    if !on_terminal() {
         return Ok(false);
     }
     let mut err = std::io::stderr().lock();

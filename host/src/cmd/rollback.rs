@@ -22,6 +22,9 @@ pub struct Rollback {
     /// Roll back even though a later run of the same workflow changed things since.
     #[arg(long)]
     pub force: bool,
+    /// Do not show what would be undone and ask first (only a terminal is asked).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 impl Rollback {
@@ -35,6 +38,21 @@ impl Rollback {
             plan: self.plan,
             force: self.force,
         };
+        if !self.yes && !self.plan && super::on_terminal() {
+            let planned = rollback_run(
+                &dir,
+                &run,
+                aws.clone(),
+                RollbackOptions { plan: true, ..options },
+                &global.reporter(),
+            )
+            .await?;
+            eprint!("{}", human(&planned));
+            if !super::confirm(&format!("undo run {} in account {}?", run.id, run.account))? {
+                eprintln!("nothing was undone");
+                return Ok(ExitCode::from(FAILED));
+            }
+        }
         stop_on_ctrl_c();
         let report = rollback_run(&dir, &run, aws, options, &global.reporter()).await?;
         global.print(&report, || human(&report))?;

@@ -158,13 +158,16 @@ impl Session {
             .await;
         // A journal gone from under the run has failed it already; the report says so.
         let run = journal::Run::load(&journal.path());
-        let totals = run.as_ref().map_or_else(|_| Tally::default(), |run| {
-            run.changes
-                .iter()
-                .filter(|c| c.outcome == journal::Outcome::Applied)
-                .map(|c| c.change.kind().tally())
-                .sum()
-        });
+        let totals = run.as_ref().map_or_else(
+            |_| Tally::default(),
+            |run| {
+                run.changes
+                    .iter()
+                    .filter(|c| c.outcome == journal::Outcome::Applied)
+                    .map(|c| c.change.kind().tally())
+                    .sum()
+            },
+        );
         let rollback = if !report.ok && rollback_on_failure {
             Some(self::rollback::undo(&run?, self.aws.clone(), &journal, self.runner.reporter()).await?)
         } else {

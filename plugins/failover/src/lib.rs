@@ -180,7 +180,10 @@ fn health_check(settings: &Settings, found: &[Found]) -> Result<String, StepErro
         .map_err(|e| context("ensuring the health check", e))?;
     switchyard_sdk::log_change(
         &format!("health check {} ({})", hc.id, settings.caller_reference),
-        &format!("would create health check {} unless it exists", settings.caller_reference),
+        &format!(
+            "would create health check {} unless it exists",
+            settings.caller_reference
+        ),
     );
     Ok(hc.id)
 }

@@ -97,7 +97,10 @@ pub fn upload(bundle: &Bundle, leaf: &CertificateFacts, base: &str, path: &str) 
             check_quota(&certificates::server_certificate_quota()?)?;
             let meta = certificates::upload_server_certificate(bundle, &name, path)?;
             switchyard_sdk::log_change(
-                &format!("uploaded IAM server certificate `{name}` ({}) under `{}`", meta.id, meta.path),
+                &format!(
+                    "uploaded IAM server certificate `{name}` ({}) under `{}`",
+                    meta.id, meta.path
+                ),
                 &format!("would upload IAM server certificate `{name}` under `{}`", meta.path),
             );
             Ok(Output::iam(meta, leaf, false))
