@@ -12,7 +12,6 @@ mod input;
 use switchyard_sdk::distributions::{
     self, DistributionSpec, ErrorResponse, Origin, S3Origin, SslSupportMethod, ViewerCertificate,
 };
-use switchyard_sdk::log::{self, Level};
 use switchyard_sdk::{Description, Step, StepContext, StepError, export_step, json, storage};
 
 use input::Input;
