@@ -58,11 +58,30 @@ pub fn resolve(gate: &Gate, call: Call<'_>, base: &Path, path: &str) -> Result<P
 
 /// Reads the file `path` (one [`resolve`] gave) whole, refusing one of more than `limit` bytes.
 /// Errors name the file as `field`.
+///
+/// The file is opened without following a link in its last component and without blocking, and
+/// read only if what was opened is a regular file: a path swapped for a link or a FIFO after
+/// [`resolve`] looked is refused, not followed or waited on.
 pub fn read(path: &Path, field: &str, limit: u64) -> Result<Vec<u8>, HostError> {
-    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        ErrorKind::NotFound => HostError::invalid(field, "missing", "no such file: it was removed while the step ran"),
-        _ => HostError::invalid(field, "unreadable", format!("cannot open: {e}")),
-    })?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            ErrorKind::NotFound => {
+                HostError::invalid(field, "missing", "no such file: it was removed while the step ran")
+            }
+            _ => HostError::invalid(field, "unreadable", format!("cannot open: {e}")),
+        })?;
+    let regular = file.metadata().is_ok_and(|m| m.is_file());
+    if !regular {
+        return Err(HostError::invalid(
+            field,
+            "not-a-file",
+            "is no longer a regular file: it was replaced while the step ran",
+        ));
+    }
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)

@@ -85,9 +85,14 @@ impl Apply {
                 seq,
                 created: change.created(output),
             },
-            // AWS's answer never came (a timeout, a dropped connection, a 5xx): the change may
-            // have been made. It stays in doubt, for resume and rollback to settle with AWS.
+            // AWS's answer never came (a timeout, a dropped connection, a 5xx), or the wait after
+            // it was cut short (Ctrl-C while Route 53 syncs): the change may have been made. It
+            // stays in doubt, for resume and rollback to settle with AWS.
             Err(HostError::Transient(e) | HostError::NoAnswer(e)) => {
+                tracing::warn!("change {seq}: {e}: whether AWS made it is not known");
+                return result;
+            }
+            Err(HostError::Trap(e)) => {
                 tracing::warn!("change {seq}: {e}: whether AWS made it is not known");
                 return result;
             }

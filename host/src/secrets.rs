@@ -14,11 +14,13 @@ use serde_json::Value;
 pub const REDACTED: &str = "<redacted>";
 
 /// The environment variables that hold AWS credentials: a workflow may not read them.
-pub const AWS_CREDENTIAL_ENV: [&str; 4] = [
+pub const AWS_CREDENTIAL_ENV: [&str; 6] = [
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
 ];
 
 /// The variable naming more secret environment variables (comma- or space-separated).

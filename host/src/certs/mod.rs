@@ -136,6 +136,8 @@ impl Bundle {
         let links = self.verify(0);
         let misplaced = std::iter::once((0usize, &links.leaf))
             .chain(links.chain.iter().enumerate().map(|(i, l)| (i + 1, l)))
+            // A root at the end signs itself; it is in its place.
+            .filter(|(_, link)| !link.self_signed)
             .find_map(|(position, link)| {
                 let by = usize::try_from(link.signed_by?).ok()?;
                 (by != position).then_some((position, by))
@@ -203,5 +205,48 @@ fn parse(der: &[u8]) -> X509Certificate<'_> {
         Ok((_, cert)) => cert,
         // `files::read_certificates` keeps only DER that parsed.
         Err(e) => unreachable!("certificate parsed when loaded, not now: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundle(dir: &Path, chain: &[&str]) -> Bundle {
+        let pem: String = chain
+            .iter()
+            .map(|f| std::fs::read_to_string(dir.join(f)).expect("read"))
+            .collect();
+        std::fs::write(dir.join("given.pem"), pem).expect("write");
+        let at = |f: &str| dir.join(f).display().to_string();
+        Bundle::load(&BundleSource {
+            certificate: at("site.pem"),
+            private_key: at("site.key"),
+            chain: Some(at("given.pem")),
+        })
+        .expect("loads")
+    }
+
+    #[test]
+    fn a_chain_is_in_order_when_each_is_signed_by_the_next_and_a_root_may_end_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        crate::testing::site_certificates(dir.path());
+        assert!(bundle(dir.path(), &["chain.pem"]).check_chain_order().is_ok());
+        assert!(
+            bundle(dir.path(), &["chain.pem", "root.pem"])
+                .check_chain_order()
+                .is_ok(),
+            "a root at the end"
+        );
+        match bundle(dir.path(), &["root.pem", "chain.pem"]).check_chain_order() {
+            Err(HostError::InvalidInput { reason, message, .. }) => {
+                assert_eq!(reason, "chain-order");
+                assert!(
+                    message.starts_with("the chain is not in order: the certificate is signed by certificate 2"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

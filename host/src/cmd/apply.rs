@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use switchyard::plan::Expected;
+
 use super::run::{human, session};
 use super::{FAILED, Global, INTERRUPTED};
 
@@ -25,27 +27,38 @@ pub struct Apply {
 
 impl Apply {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
-        super::stop_on_ctrl_c();
         let session = session(global, &self.file).await?;
         let dir = global.runs_dir(&session.workflow.dir());
-        // A person at a terminal sees what will change and says yes first; a saved plan was
-        // seen already.
+        // A person at a terminal sees what will change and says yes first, and what is applied
+        // is held to what they saw; a saved plan was seen already.
+        let mut approved = None;
         if !self.yes && self.plan.is_none() && super::on_terminal() {
             let plan = session.plan().await;
             eprint!("{}", switchyard::secrets::redact(&human(&plan)));
             if !plan.ok {
                 return Ok(ExitCode::from(FAILED));
             }
-            if !switchyard::session::all_changes(&plan).is_empty()
-                && !super::confirm(&format!("apply these changes in account {}?", session.account))?
+            let changes = switchyard::session::all_changes(&plan);
+            if !changes.is_empty() && !super::confirm(&format!("apply these changes in account {}?", session.account))?
             {
                 eprintln!("nothing was applied");
                 return Ok(ExitCode::from(FAILED));
             }
+            approved = Some(Expected::new(changes));
         }
-        let applied = session
-            .apply(&dir, self.plan.as_deref(), self.rollback_on_failure)
-            .await?;
+        super::stop_on_ctrl_c();
+        let applied = match approved {
+            Some(expected) => {
+                session
+                    .apply_held(&dir, Some(expected), self.rollback_on_failure)
+                    .await?
+            }
+            None => {
+                session
+                    .apply(&dir, self.plan.as_deref(), self.rollback_on_failure)
+                    .await?
+            }
+        };
         global.print(&applied, || {
             let mut out = human(&applied.report);
             out.push_str(&format!(

@@ -276,6 +276,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 | JournalError::NoSuchRun { .. }
                 | JournalError::RunDamaged { .. }
                 | JournalError::Unrepairable { .. }
+                | JournalError::OrphanUndo { .. }
         )
     };
     let usage = err.downcast_ref::<WorkflowError>().is_some()

@@ -47,7 +47,7 @@ impl Rollback {
                 &global.reporter(),
             )
             .await?;
-            eprint!("{}", human(&planned));
+            eprint!("{}", switchyard::secrets::redact(&human(&planned)));
             if !super::confirm(&format!("undo run {} in account {}?", run.id, run.account))? {
                 eprintln!("nothing was undone");
                 return Ok(ExitCode::from(FAILED));

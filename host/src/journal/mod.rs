@@ -102,6 +102,19 @@ pub enum JournalError {
         /// The account.
         account: String,
     },
+    /// Repairing would drop the change an undo that is kept undoes.
+    #[error(
+        "{path}: change {seq} of run {run} is on a line that does not read, but an undo of it is kept: repairing would \
+         make the undo a change of its own; `switchyard runs forget {run}` sets the run aside"
+    )]
+    OrphanUndo {
+        /// The run.
+        run: String,
+        /// Its file.
+        path: PathBuf,
+        /// The change the undo undoes.
+        seq: u32,
+    },
     /// Nothing that reads in a damaged journal says its run started.
     #[error("{path}: nothing in run {run}'s journal can be read: `switchyard runs forget {run}` drops the run")]
     Unrepairable {

@@ -29,6 +29,8 @@ pub fn repair(run: &Run) -> Result<Repaired, JournalError> {
     let mut bytes = Vec::new();
     handle.read_to_end(&mut bytes).map_err(io(path))?;
     let (mut kept, mut dropped, mut started) = (Vec::new(), Vec::new(), false);
+    // Changes the kept lines name, and those a kept undo undoes.
+    let (mut intents, mut undone) = (Vec::new(), Vec::new());
     for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
         let text = String::from_utf8_lossy(line);
         if text.trim().is_empty() {
@@ -36,7 +38,14 @@ pub fn repair(run: &Run) -> Result<Repaired, JournalError> {
         }
         match parse(path, i + 1, &text) {
             Ok(entry) => {
-                started |= matches!(entry.event, Event::Started { .. });
+                match &entry.event {
+                    Event::Started { .. } => started = true,
+                    Event::Intent { seq, undoes, .. } => {
+                        intents.push(*seq);
+                        undone.extend(*undoes);
+                    }
+                    _ => {}
+                }
                 kept.push(text.into_owned());
             }
             Err(e @ JournalError::NewerFormat { .. }) => return Err(e),
@@ -47,6 +56,15 @@ pub fn repair(run: &Run) -> Result<Repaired, JournalError> {
         return Err(JournalError::Unrepairable {
             run: run.id.clone(),
             path: path.clone(),
+        });
+    }
+    // An undo whose change was on a dropped line would read as a change of its own, and the
+    // next rollback would undo the undo.
+    if let Some(seq) = undone.into_iter().find(|s| !intents.contains(s)) {
+        return Err(JournalError::OrphanUndo {
+            run: run.id.clone(),
+            path: path.clone(),
+            seq,
         });
     }
     let original = path.with_extension("jsonl.damaged");

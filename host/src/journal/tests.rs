@@ -247,3 +247,40 @@ fn an_empty_journal_is_damaged_cannot_be_repaired_and_can_be_forgotten() {
         "a forgotten run is not listed"
     );
 }
+
+#[test]
+fn repair_refuses_to_keep_an_undo_whose_change_it_would_drop() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = Journal::create(dir.path(), "wf", Path::new("/w.toml"), "1", "us-east-1").expect("created");
+    let seq = journal.intent("site", bucket("b"), None).expect("intent");
+    journal.append(Event::Done { seq, created: None }).expect("done");
+    journal.append(Event::RollbackStarted).expect("rollback");
+    journal
+        .intent("rollback", DeleteBucket { name: "b".into() }.into(), Some(seq))
+        .expect("undo intent");
+    let path = journal.path();
+    drop(journal);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let damaged: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            if l.contains("\"intent\"") && !l.contains("undoes") {
+                "garbage"
+            } else {
+                l
+            }
+        })
+        .collect();
+    std::fs::write(&path, damaged.join("\n") + "\n").expect("write");
+    let run = Run::load(&path).expect("loads as damaged");
+    assert_eq!(run.status, RunStatus::Damaged);
+    match repair(&run) {
+        Err(JournalError::OrphanUndo { seq: s, .. }) => assert_eq!(s, seq),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        damaged.join("\n") + "\n",
+        "left as it was"
+    );
+}

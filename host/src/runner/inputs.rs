@@ -49,7 +49,7 @@ pub(super) fn check(workflow: &Workflow, steps: &[PreparedStep]) -> Result<(), P
         if let Some((field, message)) = files(workflow, prepared, &schema, &input) {
             return Err(fail(field, message));
         }
-        let declared = prepared.description.output_schema.as_deref().map(declared_outputs);
+        let declared = prepared.description.output_schema.as_deref().and_then(declared_outputs);
         outputs.insert(&prepared.step.id, (&prepared.description.name, declared));
     }
     Ok(())
@@ -63,16 +63,11 @@ fn schema(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| format!("the plugin's input schema is not JSON ({e}): the plugin is broken"))
 }
 
-/// The names of the outputs an output schema declares.
-fn declared_outputs(text: &str) -> BTreeSet<String> {
-    serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|s| {
-            s.get("properties")
-                .and_then(Value::as_object)
-                .map(|p| p.keys().cloned().collect())
-        })
-        .unwrap_or_default()
+/// The names of the outputs an output schema declares; none when it names no `properties`
+/// (then the step's outputs are known only once it has run, and references are not checked).
+fn declared_outputs(text: &str) -> Option<BTreeSet<String>> {
+    let schema = serde_json::from_str::<Value>(text).ok()?;
+    Some(schema.get("properties")?.as_object()?.keys().cloned().collect())
 }
 
 /// The first problem of `input` against `schema`, as `(field, message)`.

@@ -145,6 +145,17 @@ impl Session {
             Some(path) => Some(self.check_saved(path).await?),
             None => None,
         };
+        self.apply_held(runs_dir, expected, rollback_on_failure).await
+    }
+
+    /// Applies the workflow as [`Session::apply`] does, every write held to `expected` when
+    /// given (a plan the user saw and approved): a write the plan did not show is refused.
+    pub async fn apply_held(
+        &self,
+        runs_dir: &Path,
+        expected: Option<Expected>,
+        rollback_on_failure: bool,
+    ) -> Result<Applied, SessionError> {
         let _lock = journal::lock_workflow(runs_dir, &self.workflow.name, &self.account)?;
         let (journal, resumed) = self.open_run(runs_dir).await?;
         let apply = Apply {
@@ -168,7 +179,8 @@ impl Session {
                     .sum()
             },
         );
-        let rollback = if !report.ok && rollback_on_failure {
+        // An interrupted run is left to be resumed or rolled back, as the user is told.
+        let rollback = if !report.ok && rollback_on_failure && !report.interrupted {
             Some(self::rollback::undo(&run?, self.aws.clone(), &journal, self.runner.reporter()).await?)
         } else {
             None

@@ -67,6 +67,9 @@ pub async fn rollback_run(
         return Ok(rollback(run, &mut gate).await?);
     }
     let _lock = journal::lock_workflow(dir, &run.workflow, &run.account)?;
+    // Read again under the lock: another process may have taken the run further meanwhile.
+    let run = &journal::Run::load(&run.path)?;
+    run.readable()?;
     let journal = Journal::open(run)?;
     Ok(undo(run, aws, &journal, reporter).await?)
 }

@@ -377,7 +377,8 @@ fn anchor_path_grant(grant: Grant, dir: &Path) -> Grant {
                 .display()
                 .to_string();
             if star {
-                if pattern.ends_with("/*") && !anchored.ends_with('/') {
+                // `*` alone is everything in the folder, not every name that begins with it.
+                if (pattern == "*" || pattern.ends_with("/*")) && !anchored.ends_with('/') {
                     anchored.push('/');
                 }
                 anchored.push('*');
@@ -462,5 +463,34 @@ fn collect_references(value: &Value, ids: &mut HashSet<String>) {
         Value::Array(items) => items.iter().for_each(|v| collect_references(v, ids)),
         Value::Object(map) => map.values().for_each(|v| collect_references(v, ids)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grants::Capability;
+
+    fn anchored(pattern: &str) -> String {
+        let grant = Grant {
+            capability: Capability::FilesRead,
+            resource: Some(pattern.to_owned()),
+        };
+        anchor_path_grant(grant, Path::new("/srv/site"))
+            .resource
+            .expect("a resource")
+    }
+
+    #[test]
+    fn file_grants_are_anchored_in_the_workflow_folder_and_stay_there() {
+        assert_eq!(anchored("*"), "/srv/site/*", "not every name beginning with /srv/site");
+        assert_eq!(anchored("certs/*"), "/srv/site/certs/*");
+        assert_eq!(anchored("page.html"), "/srv/site/page.html");
+        assert_eq!(
+            anchored("../other/*"),
+            "/srv/other/*",
+            "a relative grant may name a neighbour explicitly"
+        );
+        assert_eq!(anchored("/etc/ssl/*"), "/etc/ssl/*");
     }
 }
