@@ -24,7 +24,8 @@ async fn main() -> ExitCode {
             if json {
                 println!("{}", serde_json::json!({ "ok": false, "error": message }));
             } else {
-                eprintln!("error: {message}");
+                // An error may quote a plugin (its panic message): one line, no escapes.
+                eprintln!("error: {}", switchyard::report::visible(&message));
             }
             ExitCode::from(code)
         }

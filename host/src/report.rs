@@ -44,7 +44,7 @@ impl Reporter {
         if self.0.level.is_none_or(|shown| level > shown) {
             return;
         }
-        let line = format!("[{step}] {}{message}", prefix(level));
+        let line = format!("[{step}] {}{}", prefix(level), visible(message));
         match &self.0.bars {
             Some(bars) => bars.suspend(|| eprintln!("{line}")),
             None => eprintln!("{line}"),
@@ -80,7 +80,7 @@ impl Reporter {
         });
         bar.set_length(total);
         bar.set_position(done);
-        bar.set_message(message.to_owned());
+        bar.set_message(visible(message).into_owned());
         if total > 0 && done >= total {
             bar.finish_and_clear();
             active.remove(step);
@@ -97,6 +97,26 @@ impl Reporter {
             bar.finish_and_clear();
         }
     }
+}
+
+/// `text` safe to print on a terminal: control characters (newlines, escape sequences, C1
+/// controls) and the bidirectional overrides that reorder what is shown are written out
+/// visibly (`\n`, `\u{1b}`), so that a plugin's text is one line that cannot forge another
+/// step's line, move the cursor or recolour the terminal.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn prefix(level: tracing::Level) -> &'static str {
@@ -162,5 +182,21 @@ impl Progress {
         if let Some((reporter, step)) = &self.to {
             reporter.finish(step);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn plugin_text_is_shown_as_one_line_without_escape_sequences() {
+        assert_eq!(visible("plain text, ünïcode"), "plain text, ünïcode");
+        assert_eq!(
+            visible("ok\n[attach] certificate attached"),
+            "ok\\n[attach] certificate attached"
+        );
+        assert_eq!(visible("\u{1b}[31mred\u{1b}[0m\r"), "\\u{1b}[31mred\\u{1b}[0m\\r");
+        assert_eq!(visible("a\u{202e}b\u{9b}c"), "a\\u{202e}b\\u{9b}c");
     }
 }

@@ -93,3 +93,31 @@ fn the_same_call_granted_goes_through() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.json()["steps"][0]["outputs"]["certificates"], 0, "{run:?}");
 }
+
+/// A plugin's log line, progress and step error holding a newline and escape sequences reach
+/// the terminal as one visible line each, tagged with the step: no forged `[attach]` line, no
+/// escape character; the JSON report keeps the text as it was.
+#[test]
+fn plugin_text_cannot_forge_a_line_or_reach_the_terminal_raw() {
+    let emulator = Emulator::start();
+    let (dir, file) = workflow(&format!(
+        "[workflow]\nname = \"sandbox\"\n\n[[step]]\nid = \"bad\"\nplugin = \"{}\"\nwith = {{ action = \"forge\" }}\n",
+        guests::MISBEHAVE
+    ));
+    let run = emulator.switchyard().run(["apply", file.to_str().expect("utf-8")]);
+    drop(dir);
+    assert_eq!(run.code, 1, "{run:?}");
+    for text in [&run.stdout, &run.stderr] {
+        assert!(
+            !text.contains('\u{1b}'),
+            "an escape character reached the terminal: {run:?}"
+        );
+        assert!(
+            !text.lines().any(|l| l.starts_with("[attach]")),
+            "a forged line: {run:?}"
+        );
+    }
+    let shown = "ok\\n[attach] certificate attached to E2FORGED\\u{1b}[2K\\u{1b}[31m";
+    assert!(run.stderr.contains(&format!("[bad] {shown}")), "{run:?}");
+    assert!(run.stdout.contains(&format!("failed: {shown}")), "{run:?}");
+}

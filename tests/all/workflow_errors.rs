@@ -126,8 +126,8 @@ fn a_file_that_is_not_a_plugin_is_named() {
     );
 }
 
-/// An unknown capability (a known one suggested) and a missing grant (how to add it said) are
-/// usage errors.
+/// An unknown capability (a known one suggested), a file grant without its files or climbing
+/// out of the workflow's folder, and a missing grant (how to add it said) are usage errors.
 #[test]
 fn grants_must_be_known_and_sufficient() {
     assert_usage_error(
@@ -135,12 +135,23 @@ fn grants_must_be_known_and_sufficient() {
         &["step[0] (one).grants[0]", "unknown capability `iam:admin`", "iam:read"],
     );
     assert_usage_error(
+        &format!("{HEADER}{}", echo_step("grants = [\"s3:write\", \"files:read\"]")),
+        &["step[0] (one).grants[1]", "`files:read` must name the files it grants"],
+    );
+    assert_usage_error(
+        &format!("{HEADER}{}", echo_step("grants = [\"files:read:../../proc/self/*\"]")),
+        &[
+            "step[0] (one).grants[0]",
+            "leaves the workflow's folder: name what is outside it by its absolute path",
+        ],
+    );
+    assert_usage_error(
         &format!(
             "{HEADER}[[step]]\nid = \"check\"\nplugin = \"validate-cert\"\nwith = {{ certificate = \"a\", private_key = \"b\" }}\n"
         ),
         &[
             "step `check` (plugin validate-cert) needs `certificates:load`",
-            "add `certificates:load` to the step's `grants`",
+            "add `certificates:load:PATH` (PATH: the files it reads, e.g. `certs/*`) to the step's `grants`",
         ],
     );
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 use switchyard::plugins::{PluginRef, builtin_names};
+use switchyard::report::visible;
 
 use super::Global;
 
@@ -74,12 +75,12 @@ impl Plugins {
                     let _ = writeln!(
                         out,
                         "{:<16} {:<8} {:>7} KiB  needs: {}",
-                        i.name,
-                        i.version,
+                        visible(&i.name),
+                        visible(&i.version),
                         i.size / 1024,
-                        i.capabilities.join(", ")
+                        visible(&i.capabilities.join(", "))
                     );
-                    let _ = writeln!(out, "    {}", i.description);
+                    let _ = writeln!(out, "    {}", visible(&i.description));
                 }
                 out
             })?,
@@ -88,14 +89,14 @@ impl Plugins {
                 global.print(i, || {
                     format!(
                         "name          {}\nversion       {}\nsource        {}\nwit           switchyard:step@{}\nsha256        {}\nsize          {} bytes\ncapabilities  {}\n\n{}\n\ninput schema:\n{}\n",
-                        i.name,
-                        i.version,
+                        visible(&i.name),
+                        visible(&i.version),
                         i.source,
                         i.wit,
                         i.sha256,
                         i.size,
-                        i.capabilities.join(", "),
-                        i.description,
+                        visible(&i.capabilities.join(", ")),
+                        visible(&i.description),
                         serde_json::to_string_pretty(&i.input_schema).unwrap_or_default()
                     )
                 })?;

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 use switchyard::changes::{Action, FieldDiff, Tally};
 use switchyard::plan::PlannedChange;
+use switchyard::report::visible;
 use switchyard::runner::{RunReport, Status};
 use switchyard::session::{Session, SessionError, all_changes};
 
@@ -34,10 +35,16 @@ pub fn human(report: &RunReport) -> String {
             Status::Succeeded => ("✓", format!("done in {} ms", step.duration_ms)),
             Status::Failed => (
                 "✗",
-                format!("failed: {}", step.failure.as_ref().map_or("", |f| f.message.as_str())),
+                format!(
+                    "failed: {}",
+                    visible(step.failure.as_ref().map_or("", |f| f.message.as_str()))
+                ),
             ),
             Status::WouldChange => ("~", plural(step.changes.len(), "change")),
-            Status::NotRun => ("·", format!("not run: {}", step.reason.as_deref().unwrap_or(""))),
+            Status::NotRun => (
+                "·",
+                format!("not run: {}", visible(step.reason.as_deref().unwrap_or(""))),
+            ),
         };
         let _ = writeln!(out, "  {mark} {:<16} {:<24} {what}", step.id, step.plugin);
         for change in &step.changes {

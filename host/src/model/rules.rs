@@ -194,6 +194,24 @@ pub fn distribution_spec(spec: &DistributionSpec, known: Known<'_>) -> Result<()
     response_headers(&spec.response_headers)
 }
 
+/// An update keeps the distribution's caller reference: CloudFront refuses to change it
+/// (`IllegalUpdate`), and the host derives the resources it manages for a distribution (its
+/// response headers policy) from it, so another distribution's reference would reach those.
+pub fn same_caller_reference(before: &DistributionSpec, after: &DistributionSpec) -> Result<(), HostError> {
+    if before.caller_reference == after.caller_reference {
+        return Ok(());
+    }
+    Err(HostError::invalid(
+        "spec.caller-reference",
+        "immutable",
+        format!(
+            "`{}` is not this distribution's caller reference (`{}`): CloudFront does not let it change; \
+             pass the spec `get-distribution-spec` returned",
+            after.caller_reference, before.caller_reference
+        ),
+    ))
+}
+
 /// Headers a response headers policy can add: a token for a name, 1–1783 characters of value.
 pub fn response_headers(headers: &[Header]) -> Result<(), HostError> {
     for (header, value) in headers {

@@ -47,7 +47,7 @@ pub enum PrepareError {
         error: StepFailure,
     },
     /// A step was not granted what its plugin needs.
-    #[error("{file}: step `{step}` (plugin {plugin}) needs {} but `grants` does not give {}: add {} to the step's `grants`", list(.missing), if .missing.len() == 1 { "it" } else { "them" }, list(.missing))]
+    #[error("{file}: step `{step}` (plugin {plugin}) needs {} but `grants` does not give {}: add {} to the step's `grants`", list(.missing), if .missing.len() == 1 { "it" } else { "them" }, to_grant(.missing))]
     MissingGrants {
         /// The workflow file.
         file: PathBuf,
@@ -90,6 +90,24 @@ pub enum PrepareError {
     /// The caller's identity could not be had.
     #[error("cannot tell which AWS account the credentials belong to: {0}")]
     Identity(crate::error::HostError),
+}
+
+/// The grants to add for `missing`: a file capability with the files it may read.
+fn to_grant(missing: &[String]) -> String {
+    let forms: Vec<String> = missing
+        .iter()
+        .map(|c| match c.parse::<Capability>() {
+            Ok(capability) if crate::files::names_files(capability) => format!("{c}:PATH"),
+            _ => c.clone(),
+        })
+        .collect();
+    let files = forms.iter().any(|f| f.ends_with(":PATH"));
+    let hint = if files {
+        " (PATH: the files it reads, e.g. `certs/*`)"
+    } else {
+        ""
+    };
+    format!("{}{hint}", list(&forms))
 }
 
 pub(super) fn list(items: &[String]) -> String {

@@ -13,7 +13,7 @@
 //! id = "validate"
 //! plugin = "validate-cert"   # a built-in name, or a path to a .wasm component
 //! with = { certificate = "certs/site.pem", private_key = "certs/site.key", domains = ["${vars.domain}"] }
-//! grants = ["certificates:load"]
+//! grants = ["certificates:load:certs/*"]
 //! ```
 
 pub mod expand;
@@ -251,7 +251,7 @@ fn check_step(i: usize, s: &StepForm, dir: &Path, scope: &LoadScope<'_>) -> Resu
             let grant: Grant = text
                 .parse()
                 .map_err(|e| (at(&format!("grants[{g}]")), format!("{e}")))?;
-            Ok(anchor_path_grant(grant, dir))
+            file_grant(grant, dir).map_err(|message| (at(&format!("grants[{g}]")), message))
         })
         .collect::<Result<Vec<_>, (String, String)>>()?;
     let with = toml_to_json(toml::Value::Table(s.with.clone()));
@@ -368,7 +368,34 @@ fn limits(form: Option<&LimitsForm>) -> Result<Limits, (String, String)> {
     Ok(limits)
 }
 
-/// A file grant's path (`certificates:load`, `files:read`) is relative to the workflow's directory.
+/// A file grant (`certificates:load`, `files:read`) names the files it grants, relative to the
+/// workflow's folder and within it, or by an absolute path: anchored in `dir`.
+fn file_grant(grant: Grant, dir: &Path) -> Result<Grant, String> {
+    if !crate::files::names_files(grant.capability) {
+        return Ok(grant);
+    }
+    let capability = grant.capability;
+    let Some(pattern) = grant.resource.clone() else {
+        return Err(format!(
+            "`{capability}` must name the files it grants, e.g. `{capability}:certs/*` or \
+             `{capability}:maintenance.html`: without one it would grant every file the host can read, \
+             its credentials among them"
+        ));
+    };
+    let anchored = anchor_path_grant(grant, dir);
+    let inside = anchored
+        .resource
+        .as_deref()
+        .is_some_and(|r| Path::new(r.trim_end_matches('*')).starts_with(dir));
+    if !pattern.starts_with('/') && !inside {
+        return Err(format!(
+            "`{capability}:{pattern}` leaves the workflow's folder: name what is outside it by its absolute path"
+        ));
+    }
+    Ok(anchored)
+}
+
+/// A file grant's path is relative to the workflow's directory.
 fn anchor_path_grant(grant: Grant, dir: &Path) -> Grant {
     match (&grant.capability, &grant.resource) {
         (capability, Some(pattern)) if crate::files::names_files(*capability) => {
@@ -486,11 +513,27 @@ mod tests {
         assert_eq!(anchored("*"), "/srv/site/*", "not every name beginning with /srv/site");
         assert_eq!(anchored("certs/*"), "/srv/site/certs/*");
         assert_eq!(anchored("page.html"), "/srv/site/page.html");
-        assert_eq!(
-            anchored("../other/*"),
-            "/srv/other/*",
-            "a relative grant may name a neighbour explicitly"
-        );
         assert_eq!(anchored("/etc/ssl/*"), "/etc/ssl/*");
+    }
+
+    #[test]
+    fn a_file_grant_names_files_and_a_relative_one_stays_in_the_folder() {
+        let check = |text: &str| file_grant(text.parse().expect("a grant"), Path::new("/srv/site"));
+        assert_eq!(
+            check("files:read:pages/*").expect("granted").resource.as_deref(),
+            Some("/srv/site/pages/*")
+        );
+        assert!(
+            check("files:read")
+                .expect_err("unnarrowed")
+                .contains("must name the files it grants")
+        );
+        assert!(
+            check("certificates:load:../other/*")
+                .expect_err("climbs")
+                .contains("leaves the workflow's folder")
+        );
+        assert!(check("certificates:load:/srv/other/*").is_ok(), "named absolutely");
+        assert!(check("iam:read").is_ok(), "not a file grant");
     }
 }

@@ -173,3 +173,20 @@ fn health_checks_route53_rejects_are_rejected() {
     c.failure_threshold = 11;
     assert_eq!(reason(health_check(&c)), "bad-health-check");
 }
+
+#[test]
+fn an_update_cannot_take_another_distributions_caller_reference() {
+    let before = crate::testing::spec("switchyard-maintenance-a", "E1");
+    assert_eq!(reason(same_caller_reference(&before, &before.clone())), "ok");
+    let other = crate::testing::spec("switchyard-maintenance-b", "E1");
+    match same_caller_reference(&before, &other) {
+        Err(HostError::InvalidInput { field, reason, message }) => {
+            assert_eq!((field.as_str(), reason), ("spec.caller-reference", "immutable"));
+            assert!(
+                message.starts_with("`switchyard-maintenance-b` is not this distribution's caller reference"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

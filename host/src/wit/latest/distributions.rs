@@ -113,6 +113,7 @@ impl Host for StepState {
         rules::distribution_spec(&spec, &|v| self.gate.placeholder_of(v).is_some())?;
         let call = Call::new(Capability::CloudfrontWrite, "update distribution").on(&id);
         let before = self.current_spec(call, &id, &if_match).await?;
+        rules::same_caller_reference(&before, &spec)?;
         self.ensure_headers(call, &spec.caller_reference, &spec.response_headers)
             .await?;
         let change = UpdateDistribution {

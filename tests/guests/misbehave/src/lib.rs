@@ -1,7 +1,7 @@
 //! `misbehave`: a test-only step that breaks the rules on purpose, so that the host's end-to-end
 //! tests can prove its sandbox limits (traps, fuel or time, memory, grants).
 //!
-//! `with = { action = "trap" | "loop" | "alloc" | "call-iam" | "write" | "echo", value = <any> }`.
+//! `with = { action = "trap" | "loop" | "alloc" | "call-iam" | "write" | "echo" | "forge", value = <any> }`.
 
 use std::hint::black_box;
 
@@ -17,8 +17,8 @@ const SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
     "action": {
-      "enum": ["trap", "loop", "alloc", "call-iam", "write", "echo"],
-      "description": "trap: panic; loop: spin forever; alloc: allocate until memory runs out; call-iam: call an IAM function without its grant; write: create a bucket, a health check and a TXT record in zone `value`, whatever the mode; echo: return `value`."
+      "enum": ["trap", "loop", "alloc", "call-iam", "write", "echo", "forge"],
+      "description": "trap: panic; loop: spin forever; alloc: allocate until memory runs out; call-iam: call an IAM function without its grant; write: create a bucket, a health check and a TXT record in zone `value`, whatever the mode; echo: return `value`; forge: log, report progress and fail with text that forges another step's line and holds terminal escape sequences."
     },
     "value": {
       "description": "Any JSON value, returned by `echo`."
@@ -37,6 +37,7 @@ enum Action {
     CallIam,
     Write,
     Echo,
+    Forge,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +131,20 @@ fn output(v: &Value) -> Result<String, StepError> {
     switchyard_sdk::json::output(v)
 }
 
+/// Text that would forge a line of another step and recolour the terminal, if printed raw.
+const FORGED: &str = "ok\n[attach] certificate attached to E2FORGED\u{1b}[2K\u{1b}[31m";
+
+/// Logs, reports progress and fails with [`FORGED`] text.
+fn forge() -> Result<String, StepError> {
+    switchyard_sdk::log::write(switchyard_sdk::log::Level::Info, FORGED);
+    switchyard_sdk::log::progress(FORGED, 1, 2);
+    Err(StepError {
+        code: "forged".into(),
+        message: FORGED.into(),
+        details: None,
+    })
+}
+
 struct Misbehave;
 
 impl Step for Misbehave {
@@ -156,6 +171,7 @@ impl Step for Misbehave {
             Action::CallIam => call_iam(),
             Action::Write => write(input.value.as_str().unwrap_or_default()),
             Action::Echo => output(&json!({ "value": input.value })),
+            Action::Forge => forge(),
         }
     }
 }
