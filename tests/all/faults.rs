@@ -410,6 +410,8 @@ async fn an_empty_journal_is_listed_as_damaged_refused_for_rollback_and_forgotte
         .find(|l| l.starts_with(id))
         .unwrap_or_else(|| panic!("no row for {id}: {human:?}"));
     assert!(row.contains("damaged") && !row.contains("interrupted"), "{human:?}");
+    let columns: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(columns.get(2), Some(&"-"), "no start time, not `Z`: {human:?}");
     assert!(human.stdout.contains("line 1: no `started` entry"), "{human:?}");
 
     site.clear_log();

@@ -113,7 +113,12 @@ fn list(runs: &[Run], dir: &std::path::Path) -> String {
             "{:<28} {:<19} {:<21} {:>7}  {}",
             run.id,
             run.status.name(),
-            format!("{}Z", run.started.get(..19).unwrap_or(&run.started)),
+            // A damaged journal may not say when its run started.
+            if run.started.is_empty() {
+                "-".to_owned()
+            } else {
+                format!("{}Z", run.started.get(..19).unwrap_or(&run.started))
+            },
             run.changes.len(),
             run.workflow
         );

@@ -20,8 +20,10 @@ use crate::report::Progress;
 use crate::workflow::Workflow;
 use crate::workflow::expand::{self, Scope};
 
-/// Marks, on both sides, a value an earlier step's output gives.
+/// Mark a value an earlier step's output gives: `PENDING` + reference + `PENDING_END`, shown
+/// in messages as the `${…}` it was written as.
 const PENDING: char = '\u{1}';
+const PENDING_END: char = '\u{2}';
 
 /// The schema keyword naming the capability a file field is read under.
 const FILE_KEYWORD: &str = "x-switchyard-file";
@@ -111,13 +113,19 @@ fn against_schema(schema: &Value, input: &Value, plugin: &str) -> Option<(String
             }
             ValidationErrorKind::Type { .. } if !is_pending(value) => Some((
                 field,
-                format!("{error}: change the value in the workflow file ({inspect})"),
+                format!(
+                    "{}: change the value in the workflow file ({inspect})",
+                    as_written(&error.to_string())
+                ),
             )),
             // Only the kind of a value made from an earlier step's output is known now.
             _ if contains_pending(value) => None,
             _ => Some((
                 field,
-                format!("{error}: change the value in the workflow file ({inspect})"),
+                format!(
+                    "{}: change the value in the workflow file ({inspect})",
+                    as_written(&error.to_string())
+                ),
             )),
         }
     })
@@ -195,11 +203,20 @@ fn known_fields(schema: &Value, pointer: &str) -> String {
     }
 }
 
+/// `text` with each pending mark shown as the `${…}` it was written as.
+fn as_written(text: &str) -> String {
+    // jsonschema's messages quote values as JSON, which escapes the marks.
+    text.replace(PENDING, "${")
+        .replace(PENDING_END, "}")
+        .replace("\\u0001", "${")
+        .replace("\\u0002", "}")
+}
+
 /// A value that is one earlier step's output, whole.
 fn is_pending(value: &Value) -> bool {
-    value.as_str().is_some_and(|s| {
-        s.len() > 2 && s.starts_with(PENDING) && s.ends_with(PENDING) && s.matches(PENDING).count() == 2
-    })
+    value
+        .as_str()
+        .is_some_and(|s| s.starts_with(PENDING) && s.ends_with(PENDING_END) && s.matches(PENDING).count() == 1)
 }
 
 fn contains_pending(value: &Value) -> bool {
@@ -242,7 +259,7 @@ impl Scope for Pending<'_> {
                 }
             ));
         }
-        Ok(Value::String(format!("{PENDING}{reference}{PENDING}")))
+        Ok(Value::String(format!("{PENDING}{reference}{PENDING_END}")))
     }
 }
 
@@ -271,7 +288,7 @@ mod tests {
     }
 
     fn pending(reference: &str) -> Value {
-        Value::String(format!("{PENDING}{reference}{PENDING}"))
+        Value::String(format!("{PENDING}{reference}{PENDING_END}"))
     }
 
     #[test]
@@ -312,8 +329,12 @@ mod tests {
         );
         // Written into text: a string, whatever the output holds.
         let text = Value::String(format!("x-{}", pending("steps.a.n").as_str().expect("text")));
-        let (field, _) = first(schema(), json!({ "page": "p", "retry_after": text.clone() })).expect("a problem");
+        let (field, message) = first(schema(), json!({ "page": "p", "retry_after": text.clone() })).expect("a problem");
         assert_eq!(field, "with.retry_after");
+        assert!(
+            message.starts_with("\"x-${steps.a.n}\" is not of type \"integer\""),
+            "shown as written: {message}"
+        );
         assert_eq!(
             first(schema(), json!({ "page": "p", "store": text })),
             None,
