@@ -17,6 +17,7 @@
 //! ```
 
 pub mod expand;
+mod file_grants;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -251,7 +252,7 @@ fn check_step(i: usize, s: &StepForm, dir: &Path, scope: &LoadScope<'_>) -> Resu
             let grant: Grant = text
                 .parse()
                 .map_err(|e| (at(&format!("grants[{g}]")), format!("{e}")))?;
-            file_grant(grant, dir).map_err(|message| (at(&format!("grants[{g}]")), message))
+            file_grants::file_grant(grant, dir).map_err(|message| (at(&format!("grants[{g}]")), message))
         })
         .collect::<Result<Vec<_>, (String, String)>>()?;
     let with = toml_to_json(toml::Value::Table(s.with.clone()));
@@ -368,57 +369,6 @@ fn limits(form: Option<&LimitsForm>) -> Result<Limits, (String, String)> {
     Ok(limits)
 }
 
-/// A file grant (`certificates:load`, `files:read`) names the files it grants, relative to the
-/// workflow's folder and within it, or by an absolute path: anchored in `dir`.
-fn file_grant(grant: Grant, dir: &Path) -> Result<Grant, String> {
-    if !crate::files::names_files(grant.capability) {
-        return Ok(grant);
-    }
-    let capability = grant.capability;
-    let Some(pattern) = grant.resource.clone() else {
-        return Err(format!(
-            "`{capability}` must name the files it grants, e.g. `{capability}:certs/*` or \
-             `{capability}:maintenance.html`: without one it would grant every file the host can read, \
-             its credentials among them"
-        ));
-    };
-    let anchored = anchor_path_grant(grant, dir);
-    let inside = anchored
-        .resource
-        .as_deref()
-        .is_some_and(|r| Path::new(r.trim_end_matches('*')).starts_with(dir));
-    if !pattern.starts_with('/') && !inside {
-        return Err(format!(
-            "`{capability}:{pattern}` leaves the workflow's folder: name what is outside it by its absolute path"
-        ));
-    }
-    Ok(anchored)
-}
-
-/// A file grant's path is relative to the workflow's directory.
-fn anchor_path_grant(grant: Grant, dir: &Path) -> Grant {
-    match (&grant.capability, &grant.resource) {
-        (capability, Some(pattern)) if crate::files::names_files(*capability) => {
-            let star = pattern.ends_with('*');
-            let mut anchored = normalise(&dir.join(pattern.trim_end_matches('*')))
-                .display()
-                .to_string();
-            if star {
-                // `*` alone is everything in the folder, not every name that begins with it.
-                if (pattern == "*" || pattern.ends_with("/*")) && !anchored.ends_with('/') {
-                    anchored.push('/');
-                }
-                anchored.push('*');
-            }
-            Grant {
-                resource: Some(anchored),
-                ..grant
-            }
-        }
-        _ => grant,
-    }
-}
-
 /// The folder of the workflow file `file`, with every symbolic link in it followed: what file
 /// grants and the paths steps read are relative to (`files::resolve` compares resolved paths).
 fn folder(file: &Path) -> PathBuf {
@@ -490,50 +440,5 @@ fn collect_references(value: &Value, ids: &mut HashSet<String>) {
         Value::Array(items) => items.iter().for_each(|v| collect_references(v, ids)),
         Value::Object(map) => map.values().for_each(|v| collect_references(v, ids)),
         _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::grants::Capability;
-
-    fn anchored(pattern: &str) -> String {
-        let grant = Grant {
-            capability: Capability::FilesRead,
-            resource: Some(pattern.to_owned()),
-        };
-        anchor_path_grant(grant, Path::new("/srv/site"))
-            .resource
-            .expect("a resource")
-    }
-
-    #[test]
-    fn file_grants_are_anchored_in_the_workflow_folder_and_stay_there() {
-        assert_eq!(anchored("*"), "/srv/site/*", "not every name beginning with /srv/site");
-        assert_eq!(anchored("certs/*"), "/srv/site/certs/*");
-        assert_eq!(anchored("page.html"), "/srv/site/page.html");
-        assert_eq!(anchored("/etc/ssl/*"), "/etc/ssl/*");
-    }
-
-    #[test]
-    fn a_file_grant_names_files_and_a_relative_one_stays_in_the_folder() {
-        let check = |text: &str| file_grant(text.parse().expect("a grant"), Path::new("/srv/site"));
-        assert_eq!(
-            check("files:read:pages/*").expect("granted").resource.as_deref(),
-            Some("/srv/site/pages/*")
-        );
-        assert!(
-            check("files:read")
-                .expect_err("unnarrowed")
-                .contains("must name the files it grants")
-        );
-        assert!(
-            check("certificates:load:../other/*")
-                .expect_err("climbs")
-                .contains("leaves the workflow's folder")
-        );
-        assert!(check("certificates:load:/srv/other/*").is_ok(), "named absolutely");
-        assert!(check("iam:read").is_ok(), "not a file grant");
     }
 }
