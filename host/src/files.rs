@@ -59,21 +59,21 @@ pub fn resolve(gate: &Gate, call: Call<'_>, base: &Path, path: &str) -> Result<P
 /// Reads the file `path` (one [`resolve`] gave) whole, refusing one of more than `limit` bytes.
 /// Errors name the file as `field`.
 ///
-/// The file is opened without following a link in its last component and without blocking, and
-/// read only if what was opened is a regular file: a path swapped for a link or a FIFO after
-/// [`resolve`] looked is refused, not followed or waited on.
+/// The file is opened without following a link anywhere in its path (`openat2` with
+/// `RESOLVE_NO_SYMLINKS`; on kernels before 5.6, in its last component only) and without
+/// blocking, and read only if what was opened is a regular file: a path [`resolve`] gave holds no
+/// link, so one swapped in afterwards — for the file or a folder above it — is refused, not
+/// followed; a FIFO is not waited on.
 pub fn read(path: &Path, field: &str, limit: u64) -> Result<Vec<u8>, HostError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            ErrorKind::NotFound => {
-                HostError::invalid(field, "missing", "no such file: it was removed while the step ran")
-            }
-            _ => HostError::invalid(field, "unreadable", format!("cannot open: {e}")),
-        })?;
+    let file = open_without_links(path).map_err(|e| match e.kind() {
+        ErrorKind::NotFound => HostError::invalid(field, "missing", "no such file: it was removed while the step ran"),
+        _ if e.raw_os_error() == Some(libc::ELOOP) => HostError::invalid(
+            field,
+            "outside-grant",
+            "a symbolic link was put in its path after the grant was checked: it is not followed",
+        ),
+        _ => HostError::invalid(field, "unreadable", format!("cannot open: {e}")),
+    })?;
     let regular = file.metadata().is_ok_and(|m| m.is_file());
     if !regular {
         return Err(HostError::invalid(
@@ -94,6 +94,33 @@ pub fn read(path: &Path, field: &str, limit: u64) -> Result<Vec<u8>, HostError> 
         ));
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading without following any symbolic link in it and without blocking.
+#[cfg(target_os = "linux")]
+fn open_without_links(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{CWD, Mode, OFlags, ResolveFlags, openat2};
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    match openat2(CWD, path, flags, Mode::empty(), ResolveFlags::NO_SYMLINKS) {
+        Ok(fd) => Ok(std::fs::File::from(fd)),
+        // A kernel before 5.6 (ENOSYS), or a sandbox that filters the call (EPERM): the last
+        // component is still not followed.
+        Err(rustix::io::Errno::NOSYS | rustix::io::Errno::PERM) => open_last_component_not_followed(path),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_without_links(path: &Path) -> std::io::Result<std::fs::File> {
+    open_last_component_not_followed(path)
+}
+
+fn open_last_component_not_followed(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
 }
 
 /// `2 MiB`, `64 KiB`, `100 bytes`.
@@ -130,6 +157,39 @@ mod tests {
             Err(HostError::Denied { capability, .. }) => format!("denied {capability}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_folder_swapped_for_a_link_after_the_check_is_not_followed() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let base = std::fs::canonicalize(root.path()).expect("canonical");
+        std::fs::create_dir_all(base.join("certs")).expect("dirs");
+        std::fs::create_dir_all(base.join("elsewhere")).expect("dirs");
+        std::fs::write(base.join("certs/site.pem"), "granted").expect("file");
+        std::fs::write(base.join("elsewhere/site.pem"), "not granted").expect("file");
+        let g = gate(&[format!("certificates:load:{}/certs/*", base.display())]);
+        let path = resolve(
+            &g,
+            Call::new(Capability::CertificatesLoad, "load"),
+            &base,
+            "certs/site.pem",
+        )
+        .expect("granted");
+        assert_eq!(read(&path, "f", 100).expect("reads"), b"granted");
+        // Between the check and the read, the folder becomes a link to another.
+        std::fs::rename(base.join("certs"), base.join("certs-old")).expect("rename");
+        symlink(base.join("elsewhere"), base.join("certs")).expect("link");
+        let err = read(&path, "f", 100).expect_err("the link is not followed");
+        assert!(
+            matches!(
+                err,
+                HostError::InvalidInput {
+                    reason: "outside-grant",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]

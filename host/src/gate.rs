@@ -5,9 +5,12 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
-pub use crate::grants::{Capability, Grant, Grants, UnknownCapability};
+use tokio::time::Instant;
+
+pub use crate::grants::{BadGrant, Capability, Grant, Grants, ResourceKind};
 
 use crate::changes::{Change, Forward};
 use crate::error::HostError;
@@ -15,6 +18,7 @@ use crate::journal::{Event, Journal};
 use crate::plan::{Expected, Plan};
 use crate::provider::{Provider, Reader, Reads, StsRead};
 use crate::report::Progress;
+use crate::state::LimitExceeded;
 
 /// What a gate does with calls: one of three modes, so that no impossible mix can be built.
 #[derive(Clone, Debug)]
@@ -115,6 +119,8 @@ impl Apply {
 pub struct Call<'a> {
     /// The capability it belongs to.
     pub capability: Capability,
+    /// The kind of resource it is done to.
+    pub kind: ResourceKind,
     /// What it is done to (an id, a path, a file), for narrowed grants.
     pub resource: Option<&'a str>,
     /// What it does, for people.
@@ -126,14 +132,21 @@ impl<'a> Call<'a> {
     pub fn new(capability: Capability, action: &'static str) -> Self {
         Self {
             capability,
+            kind: ResourceKind::Primary,
             resource: None,
             action,
         }
     }
 
-    /// The same call, done to `resource`.
+    /// The same call, done to `resource` of the capability's primary kind.
     pub fn on(self, resource: &'a str) -> Self {
+        self.on_kind(ResourceKind::Primary, resource)
+    }
+
+    /// The same call, done to `resource` of `kind`.
+    pub fn on_kind(self, kind: ResourceKind, resource: &'a str) -> Self {
         Self {
+            kind,
             resource: Some(resource),
             ..self
         }
@@ -150,6 +163,54 @@ pub struct Gate {
     mode: Mode,
     progress: Progress,
     host_time: Duration,
+    calls: CallLimits,
+}
+
+/// How many calls a step has made, against its `limits.host_calls` and
+/// `limits.host_calls_per_second`.
+#[derive(Debug)]
+struct CallLimits {
+    made: AtomicU32,
+    most: u32,
+    per_second: u32,
+    /// When the current second began, and the calls made in it.
+    second: (Instant, u32),
+}
+
+impl CallLimits {
+    fn new(most: u32, per_second: u32) -> Self {
+        Self {
+            made: AtomicU32::new(0),
+            most,
+            per_second: per_second.max(1),
+            second: (Instant::now(), 0),
+        }
+    }
+
+    /// Counts one call; past the limit, the guest is stopped.
+    fn count(&self) -> Result<(), HostError> {
+        let made = self.made.fetch_add(1, Ordering::Relaxed).saturating_add(1);
+        if made > self.most {
+            return Err(HostError::Trap(wasmtime::Error::new(LimitExceeded::HostCalls(
+                self.most,
+            ))));
+        }
+        Ok(())
+    }
+
+    /// Waits for the next second when this one has had its calls.
+    async fn pace(&mut self) {
+        let (start, calls) = &mut self.second;
+        if start.elapsed() >= Duration::from_secs(1) {
+            *start = Instant::now();
+            *calls = 0;
+        }
+        *calls += 1;
+        if *calls > self.per_second {
+            tokio::time::sleep_until(*start + Duration::from_secs(1)).await;
+            self.second = (Instant::now(), 1);
+        }
+    }
 }
 
 impl Gate {
@@ -161,7 +222,23 @@ impl Gate {
             mode,
             progress,
             host_time: Duration::ZERO,
+            calls: CallLimits::new(u32::MAX, u32::MAX),
         }
+    }
+
+    /// The same gate, stopping the guest past `most` calls and pacing it to `per_second`.
+    pub fn with_call_limits(self, most: u32, per_second: u32) -> Self {
+        Self {
+            calls: CallLimits::new(most, per_second),
+            ..self
+        }
+    }
+
+    /// Paces a call to the step's rate; the wait is host time.
+    async fn pace(&mut self) {
+        let started = Instant::now();
+        self.calls.pace().await;
+        self.host_time += started.elapsed();
     }
 
     /// A gate with no grants and no AWS (a plugin describing itself).
@@ -200,6 +277,7 @@ impl Gate {
         read: impl AsyncFnOnce(&Reads) -> Result<T, HostError>,
     ) -> Result<T, HostError> {
         self.check(call)?;
+        self.pace().await;
         let what = match call.resource {
             Some(resource) => format!("{} {resource}", call.action),
             None => call.action.to_owned(),
@@ -223,12 +301,15 @@ impl Gate {
         capability: Capability,
         read: impl AsyncFnOnce(&Reads) -> Result<T, HostError>,
     ) -> Result<T, HostError> {
+        crate::interrupt::check()?;
+        self.calls.count()?;
         if !self.grants.holds(capability) {
             return Err(HostError::Denied {
                 capability: capability.name().to_owned(),
                 resource: None,
             });
         }
+        self.pace().await;
         self.host_read(read).await
     }
 
@@ -251,7 +332,8 @@ impl Gate {
     /// Checks `call` without AWS (a local operation such as reading a certificate file).
     pub fn check(&self, call: Call<'_>) -> Result<(), HostError> {
         crate::interrupt::check()?;
-        self.grants.check(call.capability, call.resource)
+        self.calls.count()?;
+        self.grants.check_kind(call.capability, call.kind, call.resource)
     }
 
     /// Makes one change to AWS, after checking `call`: in a plan, records it and makes it in
@@ -260,6 +342,7 @@ impl Gate {
     pub async fn write<K: Forward>(&mut self, call: Call<'_>, change: K) -> Result<K::Output, HostError> {
         debug_assert!(call.capability.is_write(), "{} is not a write", call.action);
         self.check(call)?;
+        self.pace().await;
         self.make(change, None).await
     }
 

@@ -1,5 +1,7 @@
 //! Where plugins come from: built into `switchyard`, or a `.wasm` component on disk, optionally
-//! pinned by SHA-256.
+//! pinned by SHA-256; and the lock file that holds a workflow to the plugins it was locked with.
+
+pub mod lock;
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +36,18 @@ pub enum SourceError {
         path: PathBuf,
         /// Why.
         error: std::io::Error,
+    },
+    /// The file is larger than its step lets a plugin be.
+    #[error(
+        "plugin {path} is {size} bytes, over the limit of {limit} bytes (`limits.plugin_mib`): raise the step's limit if the plugin is meant to be this large"
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size, or at least how much was read.
+        size: u64,
+        /// The limit.
+        limit: u64,
     },
     /// The file is not the one pinned.
     #[error(
@@ -79,8 +93,14 @@ impl PluginRef {
         }
     }
 
-    /// Reads the plugin's bytes, checking a pinned SHA-256.
+    /// Reads the plugin's bytes, checking a pinned SHA-256, within the default size limit.
     pub fn read(&self) -> Result<PluginBytes, SourceError> {
+        self.read_within(crate::runtime::Limits::default().plugin_bytes)
+    }
+
+    /// Reads the plugin's bytes, checking a pinned SHA-256; a file larger than `limit` bytes is
+    /// refused before it is read.
+    pub fn read_within(&self, limit: u64) -> Result<PluginBytes, SourceError> {
         match self {
             PluginRef::Builtin(name) => {
                 let (_, bytes) = BUILTIN
@@ -94,10 +114,7 @@ impl PluginRef {
                 })
             }
             PluginRef::File { path, sha256: pinned } => {
-                let bytes = std::fs::read(path).map_err(|error| SourceError::Read {
-                    path: path.clone(),
-                    error,
-                })?;
+                let bytes = read_at_most(path, limit)?;
                 let actual = sha256(&bytes);
                 if let Some(expected) = pinned
                     && *expected != actual
@@ -116,6 +133,32 @@ impl PluginRef {
             }
         }
     }
+}
+
+/// The file at `path`, if it holds at most `limit` bytes (checked before reading, and while
+/// reading, for a file that grows).
+fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, SourceError> {
+    use std::io::Read;
+    let read_error = |error| SourceError::Read {
+        path: path.to_owned(),
+        error,
+    };
+    let too_large = |size| SourceError::TooLarge {
+        path: path.to_owned(),
+        size,
+        limit,
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let size = file.metadata().map_err(read_error)?.len();
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn sha256(bytes: &[u8]) -> String {

@@ -174,7 +174,8 @@ impl Runner {
                 continue;
             }
             let progress = Progress::of(&self.reporter, &step.id);
-            let gate = Gate::new(&step.id, step.grant_set(), mode.clone(), progress);
+            let gate = Gate::new(&step.id, step.grant_set(), mode.clone(), progress)
+                .with_call_limits(step.limits.host_calls, step.limits.host_calls_per_second);
             let mut report = self.run_step(workflow, prepared, &outputs, &plugin, gate).await;
             if let Mode::Plan(plan) = &mode {
                 report.changes = plan.changes().into_iter().filter(|c| c.step == step.id).collect();
@@ -297,7 +298,9 @@ impl Runner {
                 report.reason = Some(format!("stopped in the plan: {stop}"));
             }
             Err(e @ StepFailure::NotInPlan(_)) => report.failure = fail("stale-plan", e.to_string(), None),
-            Err(e @ StepFailure::Limit(_)) => report.failure = fail("limit", e.to_string(), None),
+            Err(e @ (StepFailure::Limit(_) | StepFailure::Description { .. })) => {
+                report.failure = fail("limit", e.to_string(), None)
+            }
             Err(e @ StepFailure::Trap { .. }) => report.failure = fail("crash", e.to_string(), None),
             Err(e @ StepFailure::Interrupted) => report.failure = fail("interrupted", e.to_string(), None),
         }
@@ -343,6 +346,7 @@ impl Scope for RunScope<'_> {
 }
 
 mod inputs;
+mod lock;
 mod prepare;
 #[cfg(test)]
 mod tests;

@@ -18,16 +18,41 @@ use crate::wit::StepPre;
 /// How often the engine's epoch advances: the granularity of time limits.
 const TICK: Duration = Duration::from_millis(10);
 
-/// What one step may use.
+/// What one step may use. Each is set in the step's `limits` table (the field named on each).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// The most linear memory, in bytes.
+    /// `memory_mib`: the most memory, in bytes, of every linear memory and table of the
+    /// component together with the host resources it holds.
     pub memory: usize,
-    /// The most time the guest itself may run; time waiting on AWS does not count.
+    /// `time_seconds`: the most time the guest itself may run; time waiting on AWS does not count.
     pub time: Duration,
-    /// The most time the whole step may take, waits on AWS included.
+    /// `deadline_seconds`: the most time the whole step may take, waits on AWS and blocking WASI
+    /// calls included.
     pub deadline: Duration,
+    /// `host_calls`: the most calls to the host's AWS and file functions.
+    pub host_calls: u32,
+    /// `host_calls_per_second`: calls past this rate wait for the next second.
+    pub host_calls_per_second: u32,
+    /// `log_lines`: the most log lines and progress messages shown; the rest are dropped.
+    pub log_lines: u32,
+    /// `log_kib`: the most bytes of them, likewise.
+    pub log_bytes: usize,
+    /// `output_kib`: the largest output the step may return.
+    pub output_bytes: usize,
+    /// `plugin_mib`: the largest plugin file that is loaded.
+    pub plugin_bytes: u64,
+    /// `compile_seconds`: the most time compiling the plugin may take.
+    pub compile: Duration,
 }
+
+/// The most of a step error's message and details kept; the rest is cut, and says so.
+const STEP_ERROR_KEPT: usize = 4096;
+/// The largest step error details kept.
+const DETAILS_KEPT: usize = 64 * 1024;
+/// The largest description (schemas, text and capabilities together) a plugin may give.
+const DESCRIPTION_MAX: usize = 1024 * 1024;
+/// The most capabilities a plugin may declare.
+const CAPABILITIES_MAX: usize = 256;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -36,6 +61,14 @@ impl Default for Limits {
             time: Duration::from_secs(60),
             // CloudFront deploys within about 15 minutes; two of them, with room.
             deadline: Duration::from_secs(3600),
+            host_calls: 10_000,
+            host_calls_per_second: 100,
+            log_lines: 10_000,
+            log_bytes: 1024 * 1024,
+            output_bytes: 1024 * 1024,
+            // A Python plugin (componentize-py) is about 40 MiB.
+            plugin_bytes: 64 * 1024 * 1024,
+            compile: Duration::from_secs(120),
         }
     }
 }
@@ -54,6 +87,14 @@ pub enum RuntimeError {
         /// Why.
         reason: String,
     },
+    /// Compiling the plugin took longer than its step allows.
+    #[error("{label} did not compile within {} s (`limits.compile_seconds`)", .limit.as_secs())]
+    CompileTime {
+        /// The plugin.
+        label: String,
+        /// The limit.
+        limit: Duration,
+    },
 }
 
 /// A step did not come back with a result.
@@ -71,6 +112,16 @@ pub enum StepFailure {
     /// A stop was asked for (Ctrl-C): it was stopped before its next call.
     #[error("{}", crate::interrupt::Interrupted)]
     Interrupted,
+    /// Its description is larger than a description may be.
+    #[error("describes itself in {size} {what}, over the limit of {limit}")]
+    Description {
+        /// What is too large: `bytes` or `capabilities`.
+        what: &'static str,
+        /// How large it is.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// It trapped: a bug in the plugin (or the host).
     #[error("the plugin crashed: {message}{}", if stderr.is_empty() { String::new() } else { format!("\nplugin output:\n{stderr}") })]
     Trap {
@@ -152,13 +203,29 @@ impl Runtime {
         Ok(Self { engine, linker })
     }
 
-    /// Compiles a plugin (or loads it from the cache) and links it.
-    pub fn load(&self, plugin: &PluginBytes) -> Result<Plugin, RuntimeError> {
+    /// Compiles a plugin (or loads it from the cache) and links it, giving up after `compile`.
+    pub fn load(&self, plugin: &PluginBytes, compile: Duration) -> Result<Plugin, RuntimeError> {
         let fail = |reason: String| RuntimeError::Load {
             label: plugin.label.clone(),
             reason,
         };
-        let component = Component::new(&self.engine, &plugin.bytes).map_err(|e| fail(format!("{e:#}")))?;
+        // Compiling cannot be interrupted: past the limit its thread is left to finish, and
+        // the command stops with the error.
+        let (engine, bytes) = (self.engine.clone(), plugin.bytes.clone());
+        let (sent, compiled) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("switchyard-compile".into())
+            .spawn(move || sent.send(Component::new(&engine, &bytes)))
+            .map_err(|e| RuntimeError::Engine(format!("cannot start compiling: {e}")))?;
+        let component = match compiled.recv_timeout(compile) {
+            Ok(component) => component.map_err(|e| fail(format!("{e:#}")))?,
+            Err(_) => {
+                return Err(RuntimeError::CompileTime {
+                    label: plugin.label.clone(),
+                    limit: compile,
+                });
+            }
+        };
         let pre = StepPre::new(&self.linker, &component).map_err(fail)?;
         Ok(Plugin {
             label: plugin.label.clone(),
@@ -167,11 +234,41 @@ impl Runtime {
         })
     }
 
-    /// Asks a plugin to describe itself.
+    /// Asks a plugin to describe itself, under the limits of `run` (the step's) and a cap on the
+    /// description's size.
     pub async fn describe(&self, plugin: &Plugin, run: StepRun) -> Result<Description, StepFailure> {
+        let deadline = run.limits.deadline;
         let mut store = self.store("describe".into(), run);
-        let result = plugin.pre.describe(&mut store).await;
-        result.map_err(|e| failure(e, &store))
+        let result = tokio::time::timeout(deadline, plugin.pre.describe(&mut store))
+            .await
+            .map_err(|_| StepFailure::Limit(LimitExceeded::Deadline(deadline)))?;
+        let description = result.map_err(|e| failure(e, &store))?;
+        let size = [
+            &description.name,
+            &description.version,
+            &description.description,
+            &description.input_schema,
+        ]
+        .iter()
+        .map(|text| text.len())
+        .chain(description.output_schema.as_ref().map(String::len))
+        .chain(description.capabilities.iter().map(String::len))
+        .sum::<usize>();
+        if size > DESCRIPTION_MAX {
+            return Err(StepFailure::Description {
+                what: "bytes",
+                size,
+                limit: DESCRIPTION_MAX,
+            });
+        }
+        if description.capabilities.len() > CAPABILITIES_MAX {
+            return Err(StepFailure::Description {
+                what: "capabilities",
+                size: description.capabilities.len(),
+                limit: CAPABILITIES_MAX,
+            });
+        }
+        Ok(description)
     }
 
     /// Runs a plugin's step in a fresh store.
@@ -182,15 +279,28 @@ impl Runtime {
         input: &str,
         run: StepRun,
     ) -> Result<Result<String, StepError>, StepFailure> {
-        let deadline = run.limits.deadline;
+        let limits = run.limits;
         let mut store = self.store(context.step_id.clone(), run);
-        // Past the deadline the call in flight is dropped: a write whose answer had not come
-        // stays in doubt in the journal, as after a crash.
-        let result = tokio::time::timeout(deadline, plugin.pre.run(&mut store, context, input)).await;
+        // Past the deadline the call in flight is dropped (a blocking WASI call too): a write
+        // whose answer had not come stays in doubt in the journal, as after a crash.
+        let result = tokio::time::timeout(limits.deadline, plugin.pre.run(&mut store, context, input)).await;
         store.data().reporter.finish(&context.step_id);
+        let result = match result {
+            Ok(result) => result.map_err(|e| failure(e, &store))?,
+            Err(_) => return Err(StepFailure::Limit(LimitExceeded::Deadline(limits.deadline))),
+        };
         match result {
-            Ok(result) => result.map_err(|e| failure(e, &store)),
-            Err(_) => Err(StepFailure::Limit(LimitExceeded::Deadline(deadline))),
+            Ok(output) if output.len() > limits.output_bytes => Err(StepFailure::Limit(LimitExceeded::Output {
+                size: output.len(),
+                limit: limits.output_bytes,
+            })),
+            Ok(output) => Ok(Ok(output)),
+            Err(mut error) => {
+                error.message = cut(error.message);
+                // Details are JSON: kept whole or not at all.
+                error.details = error.details.filter(|d| d.len() <= DETAILS_KEPT);
+                Ok(Err(error))
+            }
         }
     }
 
@@ -201,8 +311,8 @@ impl Runtime {
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(|cx| {
             let state = cx.data();
-            if state.guest_time() > state.time_limit {
-                return Err(wasmtime::Error::new(LimitExceeded::Time(state.time_limit)));
+            if state.guest_time() > state.limits.time {
+                return Err(wasmtime::Error::new(LimitExceeded::Time(state.limits.time)));
             }
             if crate::interrupt::requested() {
                 return Err(wasmtime::Error::new(crate::interrupt::Interrupted));
@@ -216,14 +326,7 @@ impl Runtime {
 /// Names why a call into the guest failed.
 fn failure(err: wasmtime::Error, store: &Store<StepState>) -> StepFailure {
     if let Some(limit) = err.downcast_ref::<LimitExceeded>() {
-        return StepFailure::Limit(match limit {
-            LimitExceeded::Time(d) => LimitExceeded::Time(*d),
-            LimitExceeded::Deadline(d) => LimitExceeded::Deadline(*d),
-            LimitExceeded::Memory { wanted, limit } => LimitExceeded::Memory {
-                wanted: *wanted,
-                limit: *limit,
-            },
-        });
+        return StepFailure::Limit(limit.clone());
     }
     if err.downcast_ref::<crate::interrupt::Interrupted>().is_some() {
         return StepFailure::Interrupted;
@@ -238,6 +341,21 @@ fn failure(err: wasmtime::Error, store: &Store<StepState>) -> StepFailure {
         message: format!("{err:#}"),
         stderr: store.data().stderr_text(),
     }
+}
+
+/// `text` cut to [`STEP_ERROR_KEPT`] bytes (at a character), saying how much was cut.
+fn cut(mut text: String) -> String {
+    if text.len() <= STEP_ERROR_KEPT {
+        return text;
+    }
+    let mut end = STEP_ERROR_KEPT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let rest = text.len() - end;
+    text.truncate(end);
+    text.push_str(&format!("… ({rest} bytes cut)"));
+    text
 }
 
 /// Advances the engine's epoch every [`TICK`] until the engine is dropped.
@@ -260,15 +378,19 @@ fn spawn_ticker(engine: &Engine) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::MAX_INSTANCES as MAX_INSTANCES_FOR_TEST;
 
     fn load(wat: &str) -> Result<Plugin, RuntimeError> {
         let runtime = Runtime::new(None).expect("a runtime");
         let bytes = wat::parse_str(wat).expect("a component");
-        runtime.load(&PluginBytes {
-            label: "test.wasm".into(),
-            sha256: String::new(),
-            bytes,
-        })
+        runtime.load(
+            &PluginBytes {
+                label: "test.wasm".into(),
+                sha256: String::new(),
+                bytes,
+            },
+            Limits::default().compile,
+        )
     }
 
     #[test]
@@ -292,6 +414,69 @@ mod tests {
             err.to_string()
                 .contains("several versions of switchyard:step (0.1.0, 0.2.0)"),
             "{err}"
+        );
+    }
+
+    /// Instantiates `wat` in a step's store under `limits`, as a step would be.
+    async fn instantiate(wat: &str, limits: Limits) -> wasmtime::Result<()> {
+        let runtime = Runtime::new(None).expect("a runtime");
+        let component = Component::new(&runtime.engine, wat::parse_str(wat).expect("a component"))?;
+        let run = StepRun {
+            gate: Gate::offline(),
+            reporter: Reporter::new(None),
+            limits,
+            base_dir: PathBuf::from("/"),
+        };
+        let mut store = runtime.store("many-memories".into(), run);
+        let linker: Linker<StepState> = Linker::new(&runtime.engine);
+        linker.instantiate_async(&mut store, &component).await.map(drop)
+    }
+
+    /// A component of `instances` core instances of `module`.
+    fn many(instances: usize, module: &str) -> String {
+        let each = (0..instances)
+            .map(|i| format!("(core instance $i{i} (instantiate $m))"))
+            .collect::<String>();
+        format!("(component (core module $m {module}) {each})")
+    }
+
+    #[tokio::test]
+    async fn the_memory_cap_holds_for_all_memories_together() {
+        let limits = Limits {
+            memory: 128 << 20,
+            ..Limits::default()
+        };
+        // One memory of 128 MiB fits; sixteen of them are 2 GiB, not 128 MiB.
+        instantiate(&many(1, "(memory 2048)"), limits).await.expect("one fits");
+        let err = instantiate(&many(16, "(memory 2048)"), limits)
+            .await
+            .expect_err("capped");
+        let limit = err.downcast_ref::<LimitExceeded>().expect("the memory limit");
+        assert_eq!(
+            limit.to_string(),
+            "needs 268435456 bytes of memory (linear memories, tables and the host resources it holds together), over its limit of 134217728 bytes (`limits.memory_mib`)"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_component_of_too_many_instances_is_refused() {
+        instantiate(&many(MAX_INSTANCES_FOR_TEST, ""), Limits::default())
+            .await
+            .expect("as many as allowed");
+        let err = instantiate(&many(MAX_INSTANCES_FOR_TEST + 1, ""), Limits::default())
+            .await
+            .expect_err("too many instances");
+        assert!(format!("{err:#}").contains("instance count too high"), "{err:#}");
+    }
+
+    #[test]
+    fn a_long_step_error_is_cut_and_says_so() {
+        let cut = cut("é".repeat(STEP_ERROR_KEPT));
+        assert!(cut.len() < STEP_ERROR_KEPT + 32, "{}", cut.len());
+        assert!(
+            cut.ends_with(&format!("… ({} bytes cut)", STEP_ERROR_KEPT)),
+            "{}",
+            &cut[cut.len() - 40..]
         );
     }
 

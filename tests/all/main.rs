@@ -5,7 +5,9 @@ mod support;
 
 mod emulator;
 mod faults;
+mod hostile;
 mod inputs;
+mod lock;
 mod maintenance_failover;
 mod paths;
 mod runs;

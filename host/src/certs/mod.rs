@@ -44,6 +44,14 @@ impl std::fmt::Debug for Bundle {
 }
 
 impl Bundle {
+    /// About how many bytes the host holds for it (its certificates and key, and what is
+    /// derived from them), counted against its step's memory.
+    pub fn held_bytes(&self) -> usize {
+        let certificates: usize = self.chain.iter().map(Vec::len).sum::<usize>() + self.leaf.len();
+        // The facts and a path check parse the certificates again: count them twice.
+        2 * certificates + 4096
+    }
+
     /// Reads and parses the files of `source`, naming the file and the problem when one is
     /// unusable.
     pub fn load(source: &BundleSource) -> Result<Self, HostError> {

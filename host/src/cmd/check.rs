@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::{Global, load_workflow};
 
-/// Check a workflow without AWS: its file, every step's plugin and pin, its grants against what
+/// Check a workflow without AWS: its file, every step's plugin and pin (and the lock file
+/// `FILE.lock`, if there is one: see `plugins lock`), its grants against what
 /// the plugin needs, its `with` against the plugin's input schema, each `${steps.<id>.<output>}`
 /// against the outputs the plugin declares, and each file a step reads. No credentials are
 /// needed and nothing is sent. Exit 0 when it would start, 2 with the first problem otherwise.

@@ -93,7 +93,7 @@ pub enum Command {
     Rollback(rollback::Rollback),
     /// Show which AWS account and identity the credentials belong to.
     Whoami(whoami::Whoami),
-    /// List or inspect plugins.
+    /// List or inspect plugins, or lock a workflow's.
     #[command(subcommand)]
     Plugins(plugins::Plugins),
     /// Check a certificate, its key and chain before uploading them (offline).

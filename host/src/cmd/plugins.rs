@@ -1,16 +1,20 @@
-//! `switchyard plugins list|inspect`.
+//! `switchyard plugins list|inspect|lock`.
 
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
+use switchyard::plugins::lock::LockedPlugin;
 use switchyard::plugins::{PluginRef, builtin_names};
 use switchyard::report::visible;
+use switchyard::runner::Runner;
+use switchyard::runtime::Limits;
 
-use super::Global;
+use super::{Global, load_workflow};
 
-/// List or inspect plugins.
+/// List or inspect plugins, or lock a workflow's.
 #[derive(Debug, clap::Subcommand)]
 pub enum Plugins {
     /// List the built-in plugins.
@@ -20,6 +24,24 @@ pub enum Plugins {
         /// A built-in plugin's name, or a path to a `.wasm` component.
         plugin: String,
     },
+    /// Write a workflow's lock file, `FILE.lock`: the SHA-256 of every plugin it runs.
+    ///
+    /// Commit it with the workflow: `check`, `plan` and `apply` then refuse a plugin that differs
+    /// from it, before anything runs. Run it again after an intended change of a plugin (or an
+    /// upgrade of switchyard, which changes its built-ins).
+    Lock {
+        /// The workflow file (TOML).
+        file: PathBuf,
+    },
+}
+
+/// What `plugins lock` wrote.
+#[derive(Serialize)]
+struct Locked {
+    ok: bool,
+    /// The lock file.
+    lock: String,
+    plugins: Vec<LockedPlugin>,
 }
 
 #[derive(Serialize)]
@@ -45,13 +67,14 @@ impl Plugins {
                 .map(|n| PluginRef::Builtin(n.to_owned()))
                 .collect(),
             Plugins::Inspect { plugin } => vec![PluginRef::parse(plugin, None, &std::env::current_dir()?)],
+            Plugins::Lock { file } => return lock(global, &runner, file).await,
         };
         let mut infos = Vec::new();
         for plugin_ref in refs {
             let bytes = plugin_ref.read()?;
-            let plugin = runner.runtime().load(&bytes)?;
+            let plugin = runner.runtime().load(&bytes, Limits::default().compile)?;
             let d = runner
-                .describe(&plugin)
+                .describe(&plugin, Limits::default())
                 .await
                 .with_context(|| format!("{} cannot describe itself", bytes.label))?;
             let input_schema =
@@ -84,6 +107,8 @@ impl Plugins {
                 }
                 out
             })?,
+            // Done above.
+            Plugins::Lock { .. } => {}
             Plugins::Inspect { .. } => {
                 let i = &infos[0];
                 global.print(i, || {
@@ -104,4 +129,21 @@ impl Plugins {
         }
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// `plugins lock FILE`: the lock of the workflow in `file`, written next to it.
+async fn lock(global: &Global, runner: &Runner, file: &Path) -> anyhow::Result<ExitCode> {
+    let workflow = load_workflow(file)?;
+    let lock = runner.lock(&workflow).await?;
+    let path = lock.write(&workflow.file)?;
+    let locked = Locked {
+        ok: true,
+        lock: path.display().to_string(),
+        plugins: lock.plugins,
+    };
+    global.print(&locked, || {
+        let n = locked.plugins.len();
+        format!("wrote {}: {n} plugin{}\n", locked.lock, if n == 1 { "" } else { "s" })
+    })?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -118,10 +118,7 @@ impl Validate {
             with,
             grants: files
                 .iter()
-                .map(|f| Grant {
-                    capability: Capability::CertificatesLoad,
-                    resource: Some(f.display().to_string()),
-                })
+                .map(|f| Grant::new(Capability::CertificatesLoad, Some(f.display().to_string())))
                 .collect(),
             limits: Limits::default(),
         };
@@ -130,6 +127,7 @@ impl Validate {
             name: "validate".into(),
             account: None,
             region: None,
+            scoped_credentials_role: None,
             vars: Default::default(),
             steps: vec![step],
         };

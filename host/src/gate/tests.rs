@@ -149,3 +149,42 @@ async fn a_write_whose_answer_never_came_stays_in_doubt() {
         "not `failed`: AWS may have made it"
     );
 }
+
+/// A gate in plan mode over AWS in memory, granted `s3:read`, with call limits.
+fn limited_gate(most: u32, per_second: u32) -> Gate {
+    let plan = Plan::new(fake(), ACCOUNT);
+    Gate::new("site", grants(&["s3:read"]), Mode::Plan(plan), Progress::default()).with_call_limits(most, per_second)
+}
+
+async fn head(gate: &mut Gate) -> Result<(), HostError> {
+    let call = Call::new(Capability::S3Read, "read bucket").on("site");
+    gate.call(call, async |aws| aws.bucket_exists("site").await.map(drop))
+        .await
+}
+
+#[tokio::test]
+async fn past_its_call_limit_a_step_is_stopped_by_name() {
+    let mut gate = limited_gate(3, 1000);
+    for _ in 0..3 {
+        head(&mut gate).await.expect("within the limit");
+    }
+    let Err(HostError::Trap(trap)) = head(&mut gate).await else {
+        panic!("the fourth call is not stopped");
+    };
+    assert_eq!(
+        trap.to_string(),
+        "made more than its limit of 3 host calls (`limits.host_calls`)"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn calls_faster_than_the_rate_wait_for_the_next_second() {
+    let mut gate = limited_gate(10_000, 100);
+    let started = Instant::now();
+    for _ in 0..250 {
+        head(&mut gate).await.expect("within the limit");
+    }
+    // 100 in the first second, 100 in the second, 50 in the third.
+    assert_eq!(started.elapsed().as_secs(), 2);
+    assert!(gate.host_time() >= Duration::from_secs(2), "the waits are host time");
+}

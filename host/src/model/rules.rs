@@ -37,13 +37,29 @@ pub fn iam_path(path: &str) -> Result<(), HostError> {
         && path.starts_with('/')
         && path.ends_with('/')
         && path.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c));
-    if ok {
+    if !ok {
+        return Err(HostError::invalid(
+            "path",
+            "bad-path",
+            format!("`{path}` is not a valid IAM path: it must start and end with `/`, e.g. `/cloudfront/`"),
+        ));
+    }
+    plain_iam_path("path", path)
+}
+
+/// An IAM path (or prefix) with no empty, `.` or `..` segment. IAM compares paths as text, so
+/// `/cloudfront/../other/` is under `/cloudfront/` to IAM and to a grant while it reads as
+/// `/other/`: the host refuses it rather than guess which was meant.
+pub fn plain_iam_path(field: &str, path: &str) -> Result<(), HostError> {
+    if crate::grants::is_plain_iam_path(path) {
         return Ok(());
     }
     Err(HostError::invalid(
-        "path",
+        field,
         "bad-path",
-        format!("`{path}` is not a valid IAM path: it must start and end with `/`, e.g. `/cloudfront/`"),
+        format!(
+            "`{path}` has an empty, `.` or `..` segment, which IAM takes literally: write the path it means, e.g. `/cloudfront/`"
+        ),
     ))
 }
 

@@ -24,6 +24,9 @@ pub enum PrepareError {
         /// Why.
         error: SourceError,
     },
+    /// The workflow's lock file does not read, or a step's plugin is not the one it locks.
+    #[error(transparent)]
+    Lock(Box<crate::plugins::lock::LockError>),
     /// A step's plugin does not load.
     #[error("{file}: step `{step}`: {error}")]
     Load {
@@ -127,27 +130,39 @@ pub struct PreparedStep {
 
 impl Runner {
     /// Loads and describes every step's plugin, checks each step's grants cover what its plugin
-    /// needs, and checks every step's input (`inputs`). Nothing is sent to AWS.
+    /// needs, and checks every step's input (`inputs`). Nothing is sent to AWS. With a lock
+    /// file next to the workflow, each plugin is held to it before it is loaded.
     pub async fn prepare(&self, workflow: &Workflow) -> Result<Vec<PreparedStep>, PrepareError> {
         let file = || workflow.file.clone();
+        let held = super::lock::Held::of(workflow)?;
         let mut prepared = Vec::with_capacity(workflow.steps.len());
         for step in &workflow.steps {
-            let bytes = step.plugin.read().map_err(|error| PrepareError::Source {
-                file: file(),
-                step: step.id.clone(),
-                error,
-            })?;
-            let plugin = self.runtime.load(&bytes).map_err(|error| PrepareError::Load {
-                file: file(),
-                step: step.id.clone(),
-                error,
-            })?;
-            let description = self.describe(&plugin).await.map_err(|error| PrepareError::Describe {
-                file: file(),
-                step: step.id.clone(),
-                plugin: plugin.label.clone(),
-                error,
-            })?;
+            let bytes = step
+                .plugin
+                .read_within(step.limits.plugin_bytes)
+                .map_err(|error| PrepareError::Source {
+                    file: file(),
+                    step: step.id.clone(),
+                    error,
+                })?;
+            held.check(step, &bytes)?;
+            let plugin = self
+                .runtime
+                .load(&bytes, step.limits.compile)
+                .map_err(|error| PrepareError::Load {
+                    file: file(),
+                    step: step.id.clone(),
+                    error,
+                })?;
+            let description = self
+                .describe(&plugin, step.limits)
+                .await
+                .map_err(|error| PrepareError::Describe {
+                    file: file(),
+                    step: step.id.clone(),
+                    plugin: plugin.label.clone(),
+                    error,
+                })?;
             let granted: HashSet<Capability> = step.grants.iter().map(|g| g.capability).collect();
             let missing: Vec<String> = description
                 .capabilities
@@ -173,12 +188,12 @@ impl Runner {
         Ok(prepared)
     }
 
-    /// Asks a plugin to describe itself, with no grants and no AWS.
-    pub async fn describe(&self, plugin: &Plugin) -> Result<Description, StepFailure> {
+    /// Asks a plugin to describe itself, with no grants and no AWS, under `limits` (its step's).
+    pub async fn describe(&self, plugin: &Plugin, limits: Limits) -> Result<Description, StepFailure> {
         let run = StepRun {
             gate: Gate::offline(),
             reporter: self.reporter.clone(),
-            limits: Limits::default(),
+            limits,
             base_dir: PathBuf::from("/"),
         };
         self.runtime.describe(plugin, run).await

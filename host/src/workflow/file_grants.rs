@@ -41,6 +41,10 @@ fn anchor_path_grant(grant: Grant, dir: &Path) -> Grant {
             let mut anchored = normalise(&dir.join(pattern.trim_end_matches('*')))
                 .display()
                 .to_string();
+            // A folder named with its `/` is a prefix: everything under it.
+            if !star && pattern.ends_with('/') && !anchored.ends_with('/') {
+                anchored.push('/');
+            }
             if star {
                 // `*` alone is everything in the folder, not every name that begins with it.
                 if (pattern == "*" || pattern.ends_with("/*")) && !anchored.ends_with('/') {
@@ -63,10 +67,7 @@ mod tests {
     use crate::grants::Capability;
 
     fn anchored(pattern: &str) -> String {
-        let grant = Grant {
-            capability: Capability::FilesRead,
-            resource: Some(pattern.to_owned()),
-        };
+        let grant = Grant::new(Capability::FilesRead, Some(pattern.to_owned()));
         anchor_path_grant(grant, Path::new("/srv/site"))
             .resource
             .expect("a resource")
@@ -77,6 +78,7 @@ mod tests {
         assert_eq!(anchored("*"), "/srv/site/*", "not every name beginning with /srv/site");
         assert_eq!(anchored("certs/*"), "/srv/site/certs/*");
         assert_eq!(anchored("page.html"), "/srv/site/page.html");
+        assert_eq!(anchored("certs/"), "/srv/site/certs/", "a folder stays a prefix");
         assert_eq!(anchored("/etc/ssl/*"), "/etc/ssl/*");
     }
 

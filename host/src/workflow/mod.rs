@@ -5,6 +5,7 @@
 //! name = "maintenance-failover"
 //! account = "123456789012"   # optional: refuse to run against another account
 //! region = "us-east-1"       # optional
+//! # scoped_credentials_role = "arn:aws:iam::123456789012:role/switchyard"   # optional
 //!
 //! [vars]
 //! domain = "www.example.com"
@@ -18,10 +19,10 @@
 
 pub mod expand;
 mod file_grants;
+mod limits;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
-use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -59,6 +60,7 @@ struct HeaderForm {
     name: String,
     account: Option<String>,
     region: Option<String>,
+    scoped_credentials_role: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -71,15 +73,7 @@ struct StepForm {
     with: toml::Table,
     #[serde(default)]
     grants: Vec<String>,
-    limits: Option<LimitsForm>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LimitsForm {
-    memory_mib: Option<u64>,
-    time_seconds: Option<u64>,
-    deadline_seconds: Option<u64>,
+    limits: Option<limits::LimitsForm>,
 }
 
 /// A checked workflow.
@@ -93,6 +87,10 @@ pub struct Workflow {
     pub account: Option<String>,
     /// The region it runs in.
     pub region: Option<String>,
+    /// The IAM role whose credentials, narrowed to each step's grants, every step's AWS calls
+    /// are signed with (`scoped_credentials_role`, or `--scoped-credentials`); none: the
+    /// credentials themselves.
+    pub scoped_credentials_role: Option<String>,
     /// Its `[vars]`, with `${env.…}` expanded.
     pub vars: BTreeMap<String, Value>,
     /// Its steps, in order.
@@ -154,6 +152,11 @@ impl Workflow {
         };
         let account = header("workflow.account", &form.workflow.account)?;
         let region = header("workflow.region", &form.workflow.region)?;
+        let scoped_credentials_role = header("workflow.scoped_credentials_role", &form.workflow.scoped_credentials_role)?;
+        if let Some(role) = &scoped_credentials_role {
+            crate::provider::aws::scope::RoleArn::parse(role)
+                .map_err(|e| err("workflow.scoped_credentials_role", e.to_string()))?;
+        }
         if let Some(account) = &account
             && (account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()))
         {
@@ -181,6 +184,7 @@ impl Workflow {
             name: form.workflow.name,
             account,
             region,
+            scoped_credentials_role,
             vars,
             steps,
         })
@@ -257,7 +261,7 @@ fn check_step(i: usize, s: &StepForm, dir: &Path, scope: &LoadScope<'_>) -> Resu
         .collect::<Result<Vec<_>, (String, String)>>()?;
     let with = toml_to_json(toml::Value::Table(s.with.clone()));
     expand::expand_value(&with, scope, "with").map_err(|(field, message)| (at(&field), message))?;
-    let limits = limits(s.limits.as_ref()).map_err(|(field, message)| (at(&field), message))?;
+    let limits = limits::limits(s.limits.as_ref()).map_err(|(field, message)| (at(&field), message))?;
     Ok(Step {
         id: s.id.clone(),
         plugin,
@@ -334,39 +338,6 @@ fn expand_vars(
             ))
         })
         .collect()
-}
-
-fn limits(form: Option<&LimitsForm>) -> Result<Limits, (String, String)> {
-    let mut limits = Limits::default();
-    let Some(form) = form else { return Ok(limits) };
-    if let Some(mib) = form.memory_mib {
-        if !(1..=4096).contains(&mib) {
-            return Err((
-                "limits.memory_mib".into(),
-                format!("{mib} is out of range: use 1 to 4096"),
-            ));
-        }
-        limits.memory = usize::try_from(mib * 1024 * 1024).unwrap_or(usize::MAX);
-    }
-    if let Some(secs) = form.time_seconds {
-        if !(1..=3600).contains(&secs) {
-            return Err((
-                "limits.time_seconds".into(),
-                format!("{secs} is out of range: use 1 to 3600"),
-            ));
-        }
-        limits.time = Duration::from_secs(secs);
-    }
-    if let Some(secs) = form.deadline_seconds {
-        if !(1..=86_400).contains(&secs) {
-            return Err((
-                "limits.deadline_seconds".into(),
-                format!("{secs} is out of range: use 1 to 86400"),
-            ));
-        }
-        limits.deadline = Duration::from_secs(secs);
-    }
-    Ok(limits)
 }
 
 /// The folder of the workflow file `file`, with every symbolic link in it followed: what file

@@ -17,7 +17,14 @@ fn none(_: &str) -> bool {
 fn iam_paths_and_names_follow_aws_rules() {
     assert_eq!(reason(iam_path("/cloudfront/")), "ok");
     assert_eq!(reason(iam_path("/")), "ok");
-    for bad in ["cloudfront", "/cloudfront", "/cloud front/"] {
+    for bad in [
+        "cloudfront",
+        "/cloudfront",
+        "/cloud front/",
+        "/cloudfront/../other/",
+        "/cloudfront/./",
+        "/cloudfront//",
+    ] {
         assert_eq!(reason(iam_path(bad)), "bad-path", "{bad}");
     }
     assert_eq!(reason(iam_name("www.example.com-2027-01-01-0a1b")), "ok");

@@ -44,7 +44,8 @@ impl HostBundle for StepState {
     }
 
     async fn drop(&mut self, bundle: Resource<SharedBundle>) -> wasmtime::Result<()> {
-        self.table.delete(bundle)?;
+        let bundle = self.table.delete(bundle)?;
+        self.memory.release(bundle.held_bytes());
         Ok(())
     }
 }
@@ -65,6 +66,10 @@ impl Host for StepState {
             chain: source.chain.as_deref().map(resolve).transpose()?,
         };
         let bundle = Bundle::load(&source)?;
+        // What the host keeps for the guest counts against the step's memory.
+        self.memory
+            .hold(bundle.held_bytes())
+            .map_err(|limit| HostError::Trap(wasmtime::Error::new(limit)))?;
         self.table.push(Arc::new(bundle)).map_err(|e| HostError::Trap(e.into()))
     }
 
@@ -104,11 +109,13 @@ impl Host for StepState {
 
     async fn get_server_certificate(&mut self, name: String) -> Result<ServerCertificateDetail, HostError> {
         rules::iam_name(&name)?;
-        let call = Call::new(Capability::IamRead, "get server certificate").on(&name);
+        // `iam:read` grants are narrowed by path, not name: learn the certificate's path first.
         let detail = self
             .gate
-            .call(call, async |aws| aws.get_server_certificate(&name).await)
+            .resolve(Capability::IamRead, async |aws| aws.get_server_certificate(&name).await)
             .await?;
+        let call = Call::new(Capability::IamRead, "get server certificate").on(&detail.meta.path);
+        self.gate.check(call)?;
         Ok(detail.cast())
     }
 
@@ -120,6 +127,7 @@ impl Host for StepState {
                 "an IAM path prefix starts with `/`, e.g. `/cloudfront/`",
             ));
         }
+        rules::plain_iam_path("path-prefix", &path_prefix)?;
         let call = Call::new(Capability::IamRead, "list server certificates").on(&path_prefix);
         let all = self
             .gate

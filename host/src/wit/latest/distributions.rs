@@ -12,7 +12,7 @@ use crate::changes::{
     UpdateDistribution, UpdateResponseHeadersPolicy, policy_name,
 };
 use crate::error::HostError;
-use crate::gate::{Call, Capability};
+use crate::gate::{Call, Capability, ResourceKind};
 use crate::model::{self, Header, rules};
 use crate::provider::retry::{Polled, poll};
 use crate::state::StepState;
@@ -127,7 +127,10 @@ impl Host for StepState {
 
     async fn ensure_origin_access_control(&mut self, name: String) -> Result<String, HostError> {
         rules::short_name("name", "bad-name", "an origin access control name", &name)?;
-        let call = Call::new(Capability::CloudfrontWrite, "ensure origin access control").on(&name);
+        // An origin access control is its own kind of resource: a grant for distribution `E1`
+        // does not reach one named `E1`.
+        let call = Call::new(Capability::CloudfrontWrite, "ensure origin access control")
+            .on_kind(ResourceKind::OriginAccessControl, &name);
         let found = self
             .gate
             .call(call, async |aws| aws.find_origin_access_control(&name).await)

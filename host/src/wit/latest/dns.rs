@@ -6,7 +6,7 @@ use super::wit::dns::{
 };
 use crate::changes::{ChangeRecordSets, CreateHealthCheck, DeleteHealthCheck};
 use crate::error::HostError;
-use crate::gate::{Call, Capability};
+use crate::gate::{Call, Capability, ResourceKind};
 use crate::model::{self, fqdn, rules};
 use crate::state::StepState;
 use crate::wit::cast::{Cast, enumeration, record};
@@ -37,7 +37,8 @@ impl Host for StepState {
             "a caller reference",
             &caller_reference,
         )?;
-        let call = Call::new(Capability::Route53Write, "ensure health check").on(&caller_reference);
+        let call = Call::new(Capability::Route53Write, "ensure health check")
+            .on_kind(ResourceKind::HealthCheck, &caller_reference);
         let existing = self
             .gate
             .call(call, async |aws| aws.find_health_check(&caller_reference).await)
@@ -61,21 +62,24 @@ impl Host for StepState {
     }
 
     async fn get_health_check(&mut self, id: String) -> Result<HealthCheck, HostError> {
-        let call = Call::new(Capability::Route53Read, "get health check").on(&id);
-        Ok(self
-            .gate
-            .call(call, async |aws| aws.get_health_check(&id).await)
-            .await?
-            .cast())
+        let check = self.health_check(Capability::Route53Read, &id).await?;
+        let call = Call::new(Capability::Route53Read, "get health check")
+            .on_kind(ResourceKind::HealthCheck, &check.caller_reference);
+        self.gate.check(call)?;
+        Ok(check.cast())
     }
 
     async fn delete_health_check(&mut self, id: String) -> Result<(), HostError> {
-        let call = Call::new(Capability::Route53Write, "delete health check").on(&id);
+        let check = self.health_check(Capability::Route53Write, &id).await?;
+        let call = Call::new(Capability::Route53Write, "delete health check")
+            .on_kind(ResourceKind::HealthCheck, &check.caller_reference);
         self.gate.write(call, DeleteHealthCheck { id: id.clone() }).await
     }
 
     async fn health_check_status(&mut self, id: String) -> Result<HealthStatus, HostError> {
-        let call = Call::new(Capability::Route53Read, "get health check status").on(&id);
+        let check = self.health_check(Capability::Route53Read, &id).await?;
+        let call = Call::new(Capability::Route53Read, "get health check status")
+            .on_kind(ResourceKind::HealthCheck, &check.caller_reference);
         Ok(self
             .gate
             .call(call, async |aws| aws.health_check_status(&id).await)
@@ -89,6 +93,7 @@ impl Host for StepState {
         name: String,
         r#type: Option<String>,
     ) -> Result<Vec<RecordSet>, HostError> {
+        let zone_id = zone_id.trim_start_matches("/hostedzone/").to_owned();
         let call = Call::new(Capability::Route53Read, "list record sets").on(&zone_id);
         let sets = self
             .gate
@@ -113,6 +118,8 @@ impl Host for StepState {
             ));
         }
         let changes: Vec<model::RecordChange> = changes.cast();
+        // `/hostedzone/Z1` is `Z1`: the grant is checked on the id Route 53 knows it by.
+        let zone_id = zone_id.trim_start_matches("/hostedzone/").to_owned();
         let call = Call::new(Capability::Route53Write, "change record sets").on(&zone_id);
         let (zone, current) = self
             .gate
@@ -141,6 +148,16 @@ impl Host for StepState {
             comment,
         };
         self.gate.write(call, change).await
+    }
+}
+
+impl StepState {
+    /// Health check `id`, read to learn its caller reference (what grants name it by), when the
+    /// step holds `capability` for some health check.
+    async fn health_check(&mut self, capability: Capability, id: &str) -> Result<model::HealthCheck, HostError> {
+        self.gate
+            .resolve(capability, async |aws| aws.get_health_check(id).await)
+            .await
     }
 }
 
