@@ -620,3 +620,106 @@ fn a_plugin_describing_itself_at_length_is_refused() {
 fn a_plugin_claiming_too_many_capabilities_is_refused() {
     assert_refused_when_described(guests::DESCRIBE_CAPABILITIES, "capabilities");
 }
+
+// --- E. Resources the host derives from a plugin's input ----------------------------------------
+
+/// With `cloudfront:read` and `cloudfront:write` for distribution A only, updating A with its own
+/// spec but distribution B's caller reference (and a header `x-stolen: 1`) is refused as
+/// `invalid-input` on `spec.caller-reference`, reason `immutable` (CloudFront's `IllegalUpdate`):
+/// B's response headers policy, which the host names after B's caller reference, is neither
+/// created nor changed, no CloudFront write is sent, and A, B and every policy are as they were.
+#[tokio::test]
+async fn an_update_cannot_borrow_another_distributions_caller_reference() {
+    use aws_sdk_cloudfront::types::{
+        ResponseHeadersPolicyConfig, ResponseHeadersPolicyCustomHeader, ResponseHeadersPolicyCustomHeadersConfig,
+    };
+
+    use crate::support::aws::{create_distribution, default_certificate, distribution_config};
+    use crate::support::snapshot::snapshot;
+
+    // Letters, digits and `-` only: the host's policy name for B is B's caller reference itself.
+    const REFERENCE_A: &str = "switchyard-maintenance-a";
+    const REFERENCE_B: &str = "switchyard-maintenance-b";
+
+    let emulator = Emulator::start();
+    let sdk = emulator.sdk().await;
+    let cf = aws_sdk_cloudfront::Client::new(&sdk);
+    let (a, _) = create_distribution(&cf, REFERENCE_A, &[], default_certificate()).await;
+    // B, as the host would have left it: its response headers policy, named after its caller
+    // reference, on its default cache behavior.
+    let header = ResponseHeadersPolicyCustomHeader::builder()
+        .header("x-b")
+        .value("original")
+        .r#override(true)
+        .build()
+        .expect("a custom header");
+    let custom = ResponseHeadersPolicyCustomHeadersConfig::builder()
+        .quantity(1)
+        .items(header)
+        .build()
+        .expect("custom headers");
+    let policy = ResponseHeadersPolicyConfig::builder()
+        .name(REFERENCE_B)
+        .comment("switchyard: headers added to every response")
+        .custom_headers_config(custom)
+        .build()
+        .expect("a policy config");
+    let policy = cf
+        .create_response_headers_policy()
+        .response_headers_policy_config(policy)
+        .send()
+        .await
+        .expect("create B's response headers policy")
+        .response_headers_policy
+        .expect("a policy")
+        .id;
+    let mut config = distribution_config(REFERENCE_B, &[], default_certificate());
+    if let Some(behavior) = config.default_cache_behavior.as_mut() {
+        behavior.response_headers_policy_id = Some(policy);
+    }
+    cf.create_distribution()
+        .distribution_config(config)
+        .send()
+        .await
+        .expect("create distribution B");
+    let before = snapshot(&sdk).await;
+    emulator.post("/_switchyard/requests/clear", "{}");
+
+    let run = apply_text(
+        &emulator,
+        &misbehave(
+            "steal-caller-reference",
+            &format!("{{ distribution = \"{a}\", caller_reference = \"{REFERENCE_B}\" }}"),
+            &format!("grants = [\"cloudfront:read\", \"cloudfront:write:{a}\"]"),
+        ),
+    );
+    assert_eq!(run.code, 0, "{}", show(&run));
+    let out = outputs(&run);
+    assert_eq!(out["at"], Value::Null, "A's spec was read: {out}");
+    assert_eq!(out["code"], "invalid-input", "{out}");
+    assert_eq!(out["field"], "spec.caller-reference", "{out}");
+    assert_eq!(out["reason"], "immutable", "{out}");
+    assert!(
+        out["error"].as_str().is_some_and(|e| e.contains(&format!(
+            "`{REFERENCE_B}` is not this distribution's caller reference (`{REFERENCE_A}`)"
+        ))),
+        "{out}"
+    );
+    let watched = [
+        "CreateResponseHeadersPolicy",
+        "UpdateResponseHeadersPolicy",
+        "UpdateDistribution",
+    ];
+    let forbidden: Vec<Value> = emulator
+        .writes()
+        .into_iter()
+        .filter(|w| w["action"].as_str().is_some_and(|a| watched.contains(&a)))
+        .collect();
+    assert_eq!(forbidden, Vec::<Value>::new(), "no policy or distribution was written");
+    assert_no_writes(&emulator);
+    assert_eq!(
+        snapshot(&sdk).await["cloudfront"],
+        before["cloudfront"],
+        "A, B and B's policy are as they were"
+    );
+}

@@ -23,8 +23,8 @@ const SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
     "action": {
-      "enum": ["trap", "loop", "alloc", "call-iam", "write", "echo", "forge", "sleep", "oac", "health-check", "delete-health-check", "put-file", "iam-list", "log-flood", "big-output", "many-calls", "bundles", "big-error"],
-      "description": "trap: panic; loop: spin forever; alloc: allocate until memory runs out; call-iam: call an IAM function without its grant; write: create a bucket, a health check and a TXT record in zone `value`, whatever the mode; echo: return `value`; forge: log, report progress and fail with text that forges another step's line and holds terminal escape sequences; sleep: block in WASI for `value` seconds (3600); oac: ensure the origin access control named `value`; health-check: ensure an HTTPS health check with caller reference `value`; delete-health-check: delete health check id `value`; put-file: upload `value.path` as `value.key` to `value.bucket`; iam-list: list IAM server certificates under path prefix `value`; log-flood: log `value` lines of 4 KB (100000); big-output: return an output of `value` MiB (100); many-calls: call `identity.caller` `value` times (1000000); bundles: load the bundle `value` = {certificate, private_key, chain, count} `count` times, holding every handle; big-error: fail with a message of `value` bytes (1 MiB)."
+      "enum": ["trap", "loop", "alloc", "call-iam", "write", "echo", "forge", "sleep", "oac", "health-check", "delete-health-check", "put-file", "iam-list", "log-flood", "big-output", "many-calls", "bundles", "big-error", "steal-caller-reference"],
+      "description": "trap: panic; loop: spin forever; alloc: allocate until memory runs out; call-iam: call an IAM function without its grant; write: create a bucket, a health check and a TXT record in zone `value`, whatever the mode; echo: return `value`; forge: log, report progress and fail with text that forges another step's line and holds terminal escape sequences; sleep: block in WASI for `value` seconds (3600); oac: ensure the origin access control named `value`; health-check: ensure an HTTPS health check with caller reference `value`; delete-health-check: delete health check id `value`; put-file: upload `value.path` as `value.key` to `value.bucket`; iam-list: list IAM server certificates under path prefix `value`; log-flood: log `value` lines of 4 KB (100000); big-output: return an output of `value` MiB (100); many-calls: call `identity.caller` `value` times (1000000); bundles: load the bundle `value` = {certificate, private_key, chain, count} `count` times, holding every handle; big-error: fail with a message of `value` bytes (1 MiB); steal-caller-reference: update distribution `value.distribution` with its own spec (as `get-distribution-spec` returns it) but caller reference `value.caller_reference` (another distribution's) and the response header `x-stolen: 1`."
     },
     "value": {
       "description": "Any JSON value: what it means depends on the action."
@@ -55,6 +55,7 @@ enum Action {
     ManyCalls,
     Bundles,
     BigError,
+    StealCallerReference,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +84,16 @@ struct Bundles {
     #[serde(default)]
     chain: Option<String>,
     count: u32,
+}
+
+/// `steal-caller-reference`'s value.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StealCallerReference {
+    /// The distribution to update (the one the step may write).
+    distribution: String,
+    /// Another distribution's caller reference, put in the update's spec.
+    caller_reference: String,
 }
 
 const MIB: usize = 1 << 20;
@@ -300,6 +311,28 @@ fn big_error(bytes: usize) -> Result<String, StepError> {
     })
 }
 
+/// Updates `value.distribution` with its own spec, read just before, but another
+/// distribution's caller reference and a header of its own: the host names a distribution's
+/// response headers policy after its caller reference, so were the host to take the reference,
+/// the header would land in the other distribution's policy. A refusal, of the read (with
+/// `at = "get-distribution-spec"`) or of the update, is the output.
+fn steal_caller_reference(steal: StealCallerReference) -> Result<String, StepError> {
+    let (mut spec, etag) = match distributions::get_distribution_spec(&steal.distribution) {
+        Ok(read) => read,
+        Err(e) => {
+            let mut out = refusal(&e);
+            out["at"] = json!("get-distribution-spec");
+            return output(&out);
+        }
+    };
+    let own = std::mem::replace(&mut spec.caller_reference, steal.caller_reference);
+    spec.response_headers = vec![("x-stolen".into(), "1".into())];
+    outcome(
+        distributions::update_distribution(&steal.distribution, &spec, &etag),
+        |d| json!({ "updated": d.id, "own_caller_reference": own, "caller_reference": spec.caller_reference }),
+    )
+}
+
 struct Misbehave;
 
 impl Step for Misbehave {
@@ -309,8 +342,8 @@ impl Step for Misbehave {
             version: env!("CARGO_PKG_VERSION").into(),
             description: "Test-only step that misbehaves on purpose so that the host's tests can \
                 prove its limits: it traps, loops forever, sleeps, allocates until memory runs out, \
-                calls what it was not granted, writes without checking for a plan, floods the log, \
-                the host or its output, or echoes its input."
+                calls what it was not granted, passes another distribution's caller reference, writes \
+                without checking for a plan, floods the log, the host or its output, or echoes its input."
                 .into(),
             input_schema: SCHEMA.into(),
             capabilities: Vec::new(),
@@ -349,6 +382,7 @@ impl Step for Misbehave {
             Action::ManyCalls => many_calls(number(&input.value, 1_000_000)),
             Action::Bundles => bundles(value(input.value)?),
             Action::BigError => big_error(number(&input.value, MIB as u64)),
+            Action::StealCallerReference => steal_caller_reference(value(input.value)?),
         }
     }
 }
