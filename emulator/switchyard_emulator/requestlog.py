@@ -1,6 +1,6 @@
 """The request log (see README.md "Request log"): WSGI middleware around moto's
 app that records every AWS request as {service, action, method, path, write,
-status}, serves the log (GET /_switchyard/requests, POST
+access_key, params, status}, serves the log (GET /_switchyard/requests, POST
 /_switchyard/requests/clear) and the test hooks (hooks.py). The action of a
 REST request is found by matching it against the botocore service model
 (_RestOperations); `write` is the read/write classifier in describe()."""
@@ -23,6 +23,10 @@ _HOOK_PREFIX = "/_switchyard/hooks/"
 _GET_DISTRIBUTION_PATH = re.compile(r"^/2020-05-31/distribution/([^/]+)/?$")
 _READ_PREFIXES = ("Get", "List", "Describe")
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
+_CREDENTIAL_KEY = re.compile(r"Credential=([^/,\s]+)/")
+# The services whose request parameters are logged: STS only (AssumeRole's Policy, RoleSessionName,
+# DurationSeconds). Never IAM: UploadServerCertificate carries a private key.
+_PARAM_SERVICES = ("sts",)
 # Unsigned requests: recognise the REST services Switchyard uses by API version.
 _PATH_SERVICES = {"/2020-05-31/": "cloudfront", "/2013-04-01/": "route53"}
 _TARGET_SERVICES = {"CertificateManager": "acm"}
@@ -149,6 +153,7 @@ class RequestLog(HookEndpoints):
             service = next((s for p, s in _PATH_SERVICES.items() if path.startswith(p)), None)
 
         action = None
+        form: dict[str, list[str]] = {}
         if target:  # JSON protocol (ACM, ...)
             action = target.rsplit(".", 1)[-1]
         if action is None and "Action" in query:  # query protocol, GET
@@ -160,8 +165,13 @@ class RequestLog(HookEndpoints):
         if action is None and service:  # REST protocols (CloudFront, Route 53)
             action = self._rest.action(service, method, path, query, environ)
 
+        key = _CREDENTIAL_KEY.search(auth)
+        params = None
+        if service in _PARAM_SERVICES:
+            params = {name: values[0] for name, values in (form or query).items() if values}
         read = method in ("GET", "HEAD") or bool(action and action.startswith(_READ_PREFIXES))
-        return {"service": service, "action": action, "method": method, "path": path, "write": not read}
+        return {"service": service, "action": action, "method": method, "path": path, "write": not read,
+                "access_key": key.group(1) if key else None, "params": params}
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "")

@@ -53,7 +53,9 @@ def test_ready_line_serve_and_sigterm(started):
         assert b"123456789012" in resp.read()
     with urllib.request.urlopen(endpoint + "/_switchyard/requests", timeout=10) as resp:
         assert json.load(resp) == [{"service": "sts", "action": "GetCallerIdentity", "method": "POST", "path": "/",
-                                    "write": False, "status": 200}]
+                                    "write": False, "access_key": "testing",
+                                    "params": {"Action": "GetCallerIdentity", "Version": "2011-06-15"},
+                                    "status": 200}]
     serving.send_signal(signal.SIGTERM)
     assert serving.wait(10) == 0
     assert serving.stdout.read() == "", "stdout carries exactly one line"

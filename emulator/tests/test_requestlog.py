@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from botocore.exceptions import ClientError
@@ -131,7 +132,9 @@ def test_each_request_is_logged_with_its_action_and_write(emulator, setup, call,
     log = emulator.requests()
     assert len(log) == 1, log
     entry = log[0]
-    assert set(entry) == {"service", "action", "method", "path", "write", "status"}
+    assert set(entry) == {"service", "action", "method", "path", "write", "access_key", "params", "status"}
+    assert entry["access_key"] == "testing", "the signing key: the clients' own"
+    assert entry["params"] is None or entry["service"] == "sts"
     assert (entry["service"], entry["action"], entry["method"], entry["write"], entry["status"]) == expected
 
 
@@ -175,7 +178,7 @@ def _environ(method, path, query="", **headers):
 def test_describe_unsigned_requests(describe):
     assert describe(_environ("GET", "/2020-05-31/distribution/E1/config")) == {
         "service": "cloudfront", "action": "GetDistributionConfig", "method": "GET",
-        "path": "/2020-05-31/distribution/E1/config", "write": False}
+        "path": "/2020-05-31/distribution/E1/config", "write": False, "access_key": None, "params": None}
     assert describe(_environ("POST", "/2013-04-01/hostedzone/Z1/rrset/"))["action"] == "ChangeResourceRecordSets"
     acm = describe(_environ("POST", "/", X_AMZ_TARGET="CertificateManager.DeleteCertificate"))
     assert (acm["service"], acm["action"], acm["write"]) == ("acm", "DeleteCertificate", True)
@@ -201,3 +204,41 @@ def test_describe_reads_the_form_body_and_leaves_it_for_moto(describe):
     got = describe(environ)
     assert (got["service"], got["action"], got["write"]) == ("iam", "UploadServerCertificate", True)
     assert environ["wsgi.input"].read() == body
+
+
+def test_sts_parameters_and_the_signing_key_are_logged(emulator):
+    # What scoped credentials rest on: the session policy the host sends, and who signs each call.
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["route53:ChangeResourceRecordSets"],
+         "Resource": ["arn:aws:route53:::hostedzone/Z1"]}]}
+    emulator.http("POST", "/_switchyard/requests/clear")
+    creds = emulator.client("sts").assume_role(
+        RoleArn="arn:aws:iam::123456789012:role/switchyard", RoleSessionName="switchyard-failover",
+        Policy=json.dumps(policy), DurationSeconds=900)["Credentials"]
+    assert creds["AccessKeyId"].startswith("ASIA")
+    import boto3
+
+    scoped = boto3.session.Session().client(
+        "route53", endpoint_url=emulator.endpoint, region_name="us-east-1",
+        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"])
+    scoped.list_hosted_zones()
+    assume, listed = emulator.requests()
+    assert (assume["service"], assume["action"], assume["access_key"]) == ("sts", "AssumeRole", "testing")
+    assert assume["params"]["RoleSessionName"] == "switchyard-failover"
+    assert assume["params"]["RoleArn"] == "arn:aws:iam::123456789012:role/switchyard"
+    assert assume["params"]["DurationSeconds"] == "900"
+    assert json.loads(assume["params"]["Policy"]) == policy
+    assert (listed["action"], listed["access_key"], listed["params"]) == ("ListHostedZones", creds["AccessKeyId"], None)
+    assert creds["SecretAccessKey"] not in json.dumps(emulator.requests()), "no secret is logged"
+    assert creds["SessionToken"] not in json.dumps(emulator.requests())
+
+
+def test_the_parameters_of_other_services_are_not_logged(describe):
+    # An IAM upload's form body holds a private key: it stays out of the log.
+    body = b"Action=UploadServerCertificate&PrivateKey=-----BEGIN%20PRIVATE%20KEY-----"
+    environ = _environ("POST", "/", AUTHORIZATION="Credential=AKID/20260101/us-east-1/iam/aws4_request")
+    environ.update(CONTENT_TYPE="application/x-www-form-urlencoded", CONTENT_LENGTH=str(len(body)),
+                   **{"wsgi.input": io.BytesIO(body)})
+    got = describe(environ)
+    assert (got["action"], got["access_key"], got["params"]) == ("UploadServerCertificate", "AKID", None)

@@ -77,6 +77,15 @@ impl Plan {
         }
     }
 
+    /// The same plan (its changes, and every write laid over AWS so far, shared), reading live
+    /// AWS through `live` (which should only read) from now on: one step's scoped credentials.
+    pub fn with_live(&self, live: Arc<dyn Reader>) -> Self {
+        Self {
+            view: Arc::new(self.view.over_parent(live)),
+            changes: self.changes.clone(),
+        }
+    }
+
     /// The plan's view of AWS.
     pub fn view(&self) -> &Memory {
         &self.view

@@ -12,6 +12,7 @@ use crate::journal::Event;
 use crate::model::StepContext;
 use crate::plan::PlannedChange;
 use crate::provider::Reader;
+use crate::provider::aws::scope::ScopedCredentials;
 use crate::report::{Progress, Reporter};
 use crate::runtime::{Runtime, StepFailure, StepRun};
 use crate::workflow::expand::{self, Scope};
@@ -138,6 +139,20 @@ impl Runner {
     /// apply creates stops there, and steps that need its outputs do not run. In apply, each
     /// step's end and the run's end are journaled too.
     pub async fn execute(&self, workflow: &Workflow, steps: &[PreparedStep], account: String, mode: Mode) -> RunReport {
+        self.execute_scoped(workflow, steps, account, mode, None).await
+    }
+
+    /// Runs prepared steps as [`Runner::execute`] does; with `scoped`, each step's AWS calls
+    /// are signed with credentials narrowed to its grants (`--scoped-credentials`), and a step
+    /// whose credentials cannot be had fails with code `credentials`.
+    pub async fn execute_scoped(
+        &self,
+        workflow: &Workflow,
+        steps: &[PreparedStep],
+        account: String,
+        mode: Mode,
+        scoped: Option<&ScopedCredentials>,
+    ) -> RunReport {
         let region = mode.region().to_owned();
         let mut outputs: BTreeMap<String, Value> = BTreeMap::new();
         let mut reports: Vec<StepReport> = Vec::new();
@@ -174,9 +189,14 @@ impl Runner {
                 continue;
             }
             let progress = Progress::of(&self.reporter, &step.id);
-            let gate = Gate::new(&step.id, step.grant_set(), mode.clone(), progress)
-                .with_call_limits(step.limits.host_calls, step.limits.host_calls_per_second);
-            let mut report = self.run_step(workflow, prepared, &outputs, &plugin, gate).await;
+            let mut report = match scoped::step_mode(scoped, step, &mode).await {
+                Ok(step_mode) => {
+                    let gate = Gate::new(&step.id, step.grant_set(), step_mode, progress)
+                        .with_call_limits(step.limits.host_calls, step.limits.host_calls_per_second);
+                    self.run_step(workflow, prepared, &outputs, &plugin, gate).await
+                }
+                Err(e) => scoped::failed(step, &plugin, &e),
+            };
             if let Mode::Plan(plan) = &mode {
                 report.changes = plan.changes().into_iter().filter(|c| c.step == step.id).collect();
                 if report.status == Status::Succeeded && !report.changes.is_empty() {
@@ -348,5 +368,6 @@ impl Scope for RunScope<'_> {
 mod inputs;
 mod lock;
 mod prepare;
+mod scoped;
 #[cfg(test)]
 mod tests;

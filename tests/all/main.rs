@@ -12,6 +12,7 @@ mod maintenance_failover;
 mod paths;
 mod runs;
 mod sandbox;
+mod scoped;
 mod validate;
 mod versions;
 mod whoami;

@@ -23,11 +23,16 @@ pub struct Apply {
     /// Do not show the plan and ask first (only a terminal is asked; scripts never are).
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// Sign each step's AWS calls with credentials of this IAM role, narrowed by STS to the
+    /// step's grants (a session policy derived from them); the workflow's
+    /// `scoped_credentials_role` must agree.
+    #[arg(long, value_name = "ROLE_ARN")]
+    pub scoped_credentials: Option<String>,
 }
 
 impl Apply {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
-        let session = session(global, &self.file).await?;
+        let session = session(global, &self.file, self.scoped_credentials.as_deref()).await?;
         let dir = global.runs_dir(&session.workflow.dir());
         // A person at a terminal sees what will change and says yes first, and what is applied
         // is held to what they saw; a saved plan was seen already.

@@ -19,11 +19,16 @@ pub struct Plan {
     /// Save the plan to this file, for `apply --plan`.
     #[arg(long, value_name = "PLAN")]
     pub out: Option<PathBuf>,
+    /// Sign each step's AWS calls with credentials of this IAM role, narrowed by STS to the
+    /// step's grants (a session policy derived from them); the workflow's
+    /// `scoped_credentials_role` must agree.
+    #[arg(long, value_name = "ROLE_ARN")]
+    pub scoped_credentials: Option<String>,
 }
 
 impl Plan {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
-        let session = session(global, &self.file).await?;
+        let session = session(global, &self.file, self.scoped_credentials.as_deref()).await?;
         let report = session.plan().await;
         if let Some(out) = &self.out
             && report.ok

@@ -7,15 +7,29 @@ use std::path::Path;
 use serde_json::Value;
 use switchyard::changes::{Action, FieldDiff, Tally};
 use switchyard::plan::PlannedChange;
+use switchyard::provider::aws::scope::RoleArn;
 use switchyard::report::visible;
 use switchyard::runner::{RunReport, Status};
 use switchyard::session::{Session, SessionError, all_changes};
 
-use super::{Global, load_workflow};
+use super::{Global, UsageError, load_workflow};
 
-/// Loads the workflow in `file`, prepares its plugins and checks the account.
-pub async fn session(global: &Global, file: &Path) -> anyhow::Result<Session> {
-    let workflow = load_workflow(file)?;
+/// Loads the workflow in `file`, prepares its plugins and checks the account; `scoped` is
+/// `--scoped-credentials`, which the workflow's `scoped_credentials_role` must agree with.
+pub async fn session(global: &Global, file: &Path, scoped: Option<&str>) -> anyhow::Result<Session> {
+    let mut workflow = load_workflow(file)?;
+    if let Some(role) = scoped {
+        RoleArn::parse(role).map_err(|e| UsageError(format!("--scoped-credentials: {e}")))?;
+        if let Some(pinned) = &workflow.scoped_credentials_role
+            && pinned != role
+        {
+            return Err(UsageError(format!(
+                "--scoped-credentials {role} disagrees with the workflow's scoped_credentials_role {pinned}: drop the flag or change the workflow"
+            ))
+            .into());
+        }
+        workflow.scoped_credentials_role = Some(role.to_owned());
+    }
     let runner = global.runner(global.reporter())?;
     // The input is known good (plugins, grants, every `with`) before AWS is asked anything.
     let steps = runner.prepare(&workflow).await.map_err(SessionError::from)?;

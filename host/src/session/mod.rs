@@ -18,6 +18,7 @@ use crate::gate::{Apply, Mode};
 use crate::journal::{self, Journal, JournalError};
 use crate::plan::{Expected, Plan, PlannedChange};
 use crate::provider::aws::Aws;
+use crate::provider::aws::scope::ScopedCredentials;
 use crate::rollback::RollbackReport;
 use crate::runner::{PrepareError, PreparedStep, RunReport, Runner};
 use crate::workflow::Workflow;
@@ -70,6 +71,9 @@ pub struct Session {
     pub file: PathBuf,
     /// The SHA-256 of the workflow file.
     pub sha256: String,
+    /// Each step's credentials narrowed to its grants, when the workflow asks for them
+    /// (`scoped_credentials_role`, `--scoped-credentials`).
+    pub scoped: Option<ScopedCredentials>,
 }
 
 /// What an apply did.
@@ -93,7 +97,8 @@ pub struct Applied {
 
 impl Session {
     /// Takes `workflow` with its `steps` as [`Runner::prepare`] gave them, and checks the
-    /// account of `aws`. Nothing is sent but the identity read.
+    /// account of `aws`. Nothing is sent but the identity read. With a scoped-credentials role,
+    /// every step's session policy is derived and checked here, before any step runs.
     pub async fn new(
         workflow: Workflow,
         runner: Runner,
@@ -112,6 +117,18 @@ impl Session {
             error,
         })?;
         let (account, _arn) = runner.check_account(&workflow, &*aws).await?;
+        let scoped = match &workflow.scoped_credentials_role {
+            Some(role) => Some(
+                ScopedCredentials::new(
+                    aws.clone(),
+                    role,
+                    &account,
+                    steps.iter().map(|s| (s.step.id.as_str(), s.step.grant_set())),
+                )
+                .map_err(|e| SessionError::Refused(e.to_string()))?,
+            ),
+            None => None,
+        };
         Ok(Self {
             workflow,
             runner,
@@ -120,6 +137,7 @@ impl Session {
             account,
             file,
             sha256,
+            scoped,
         })
     }
 
@@ -128,7 +146,13 @@ impl Session {
     pub async fn plan(&self) -> RunReport {
         let plan = Plan::new(Arc::new(self.aws.read_only()), &self.account);
         self.runner
-            .execute(&self.workflow, &self.steps, self.account.clone(), Mode::Plan(plan))
+            .execute_scoped(
+                &self.workflow,
+                &self.steps,
+                self.account.clone(),
+                Mode::Plan(plan),
+                self.scoped.as_ref(),
+            )
             .await
     }
 
@@ -165,7 +189,13 @@ impl Session {
         };
         let report = self
             .runner
-            .execute(&self.workflow, &self.steps, self.account.clone(), Mode::Apply(apply))
+            .execute_scoped(
+                &self.workflow,
+                &self.steps,
+                self.account.clone(),
+                Mode::Apply(apply),
+                self.scoped.as_ref(),
+            )
             .await;
         // A journal gone from under the run has failed it already; the report says so.
         let run = journal::Run::load(&journal.path());

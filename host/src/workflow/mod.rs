@@ -152,7 +152,10 @@ impl Workflow {
         };
         let account = header("workflow.account", &form.workflow.account)?;
         let region = header("workflow.region", &form.workflow.region)?;
-        let scoped_credentials_role = header("workflow.scoped_credentials_role", &form.workflow.scoped_credentials_role)?;
+        let scoped_credentials_role = header(
+            "workflow.scoped_credentials_role",
+            &form.workflow.scoped_credentials_role,
+        )?;
         if let Some(role) = &scoped_credentials_role {
             crate::provider::aws::scope::RoleArn::parse(role)
                 .map_err(|e| err("workflow.scoped_credentials_role", e.to_string()))?;

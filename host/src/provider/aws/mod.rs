@@ -9,6 +9,7 @@ mod error;
 mod iam;
 mod route53;
 mod s3;
+pub mod scope;
 mod sts;
 
 use std::future::Future;

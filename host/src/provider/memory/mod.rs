@@ -89,7 +89,8 @@ pub struct Memory {
     ids: Ids,
     region: String,
     account: String,
-    state: Mutex<State>,
+    /// Shared by the layers made with [`Memory::over_parent`].
+    state: Arc<Mutex<State>>,
 }
 
 impl std::fmt::Debug for Memory {
@@ -119,7 +120,7 @@ impl Memory {
             ids: Ids::Fake,
             region: region.to_owned(),
             account: account.to_owned(),
-            state: Mutex::new(state),
+            state: Arc::new(Mutex::new(state)),
         }
     }
 
@@ -130,7 +131,19 @@ impl Memory {
             parent: Some(live),
             ids: Ids::Placeholders,
             account: account.to_owned(),
-            state: Mutex::new(State::default()),
+            state: Arc::new(Mutex::new(State::default())),
+        }
+    }
+
+    /// The same layer over `parent` instead: what was written to either is written to both.
+    /// A plan's view, reading live AWS with one step's scoped credentials.
+    pub fn over_parent(&self, parent: Arc<dyn Reader>) -> Self {
+        Self {
+            parent: Some(parent),
+            ids: self.ids,
+            region: self.region.clone(),
+            account: self.account.clone(),
+            state: self.state.clone(),
         }
     }
 

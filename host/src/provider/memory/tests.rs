@@ -189,3 +189,42 @@ async fn a_planned_record_change_replaces_the_live_records_it_touches() {
         .expect("reads");
     assert_eq!(live_now[0].values, ["192.0.2.1"]);
 }
+
+#[tokio::test]
+async fn a_layer_over_another_parent_shares_what_was_written_and_reads_the_new_parent() {
+    // A plan's view, read by each step with its own scoped credentials: one layer of planned
+    // writes over whichever live reader the step has.
+    let (first, second) = (fake(), fake());
+    let site = bundle(&["www.example.com"]);
+    second
+        .upload_server_certificate("only-in-second", "/cloudfront/", &site)
+        .await
+        .expect("uploads");
+    let plan = Memory::plan(first.clone() as Arc<dyn Reader>, ACCOUNT);
+    let planned = plan
+        .upload_server_certificate("planned", "/cloudfront/", &site)
+        .await
+        .expect("planned");
+
+    let over = plan.over_parent(second.clone() as Arc<dyn Reader>);
+    assert_eq!(
+        over.get_server_certificate("planned").await.expect("shared").meta,
+        planned
+    );
+    assert!(over.placeholder_of(&planned.id).is_some(), "placeholders are shared");
+    assert!(
+        over.get_server_certificate("only-in-second").await.is_ok(),
+        "reads the new parent"
+    );
+    assert!(matches!(
+        plan.get_server_certificate("only-in-second").await,
+        Err(HostError::NotFound(_))
+    ));
+    over.upload_server_certificate("later", "/cloudfront/", &site)
+        .await
+        .expect("planned over the new parent");
+    assert!(
+        plan.get_server_certificate("later").await.is_ok(),
+        "a write to either is in both"
+    );
+}
