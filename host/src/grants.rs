@@ -187,7 +187,10 @@ impl FromStr for Grant {
         };
         let (kind, resource) = ResourceKind::split(capability, written);
         if resource.is_empty() {
-            return Err(BadGrant::Capability(s.to_owned()));
+            return Err(BadGrant::Resource {
+                grant: s.to_owned(),
+                why: "the resource is empty: name one, or drop the last `:` to grant every resource",
+            });
         }
         if matches!(capability, Capability::IamRead | Capability::IamWrite) && !is_plain_iam_path(resource) {
             return Err(BadGrant::Resource {
@@ -428,10 +431,12 @@ mod tests {
                 .starts_with("unknown capability `iam:admin`; known: identity:read"),
             "{unknown}"
         );
-        let empty = "iam:read:".parse::<Grant>().expect_err("an empty resource");
-        assert!(
-            empty.to_string().starts_with("unknown capability `iam:read:`"),
-            "{empty}"
-        );
+        for grant in ["iam:read:", "route53:write:health-check/"] {
+            let empty = grant.parse::<Grant>().expect_err("an empty resource");
+            assert_eq!(
+                empty.to_string(),
+                format!("`{grant}`: the resource is empty: name one, or drop the last `:` to grant every resource")
+            );
+        }
     }
 }

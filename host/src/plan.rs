@@ -28,6 +28,19 @@ pub struct PlannedChange {
     pub diff: Vec<FieldDiff>,
 }
 
+/// `change` without the bytes it would send (a file's body, a certificate bundle): a plan never
+/// sends them, and keeping them for the whole run would hold, outside any step's memory cap,
+/// every file a step asks to upload.
+fn without_payload(mut change: Change) -> Change {
+    match &mut change {
+        Change::PutObject(c) => c.body = None,
+        Change::UploadServerCertificate(c) => c.bundle = None,
+        Change::ImportCertificate(c) => c.bundle = None,
+        _ => {}
+    }
+    change
+}
+
 /// What a saved plan holds of a change: the rest is derived from it again when read, so that
 /// a plan saved by an older format reads the same as one made now.
 #[derive(Deserialize)]
@@ -104,7 +117,7 @@ impl Plan {
         self.changes
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(PlannedChange::new(step, change));
+            .push(PlannedChange::new(step, without_payload(change)));
     }
 
     /// What `value` stands for, when it is (or holds) a placeholder of this plan.
@@ -221,7 +234,29 @@ pub struct PlanStop(pub String);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::{CreateBucket, PutBucketPolicy};
+    use crate::changes::{CreateBucket, PutBucketPolicy, PutObject};
+
+    #[test]
+    fn a_plan_keeps_no_file_it_would_upload() {
+        let plan = Plan::new(crate::testing::fake(), crate::testing::ACCOUNT);
+        let put = PutObject {
+            bucket: "b".into(),
+            key: "big.jpg".into(),
+            md5: "0".repeat(32),
+            replaces: None,
+            content_type: "image/jpeg".into(),
+            body: Some(std::sync::Arc::new(vec![0; 1 << 20])),
+        };
+        plan.record("site", put.into());
+        let Change::PutObject(kept) = &plan.changes()[0].change else {
+            panic!("not the change recorded");
+        };
+        assert!(
+            kept.body.is_none(),
+            "the plan holds the body outside the step's memory cap"
+        );
+        assert_eq!(kept.key, "big.jpg");
+    }
 
     #[test]
     fn a_saved_plan_admits_only_its_next_change() {

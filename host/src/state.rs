@@ -19,7 +19,7 @@ const STDERR_KEPT: usize = 64 * 1024;
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum LimitExceeded {
     /// The guest ran longer than allowed (time waiting on AWS does not count).
-    #[error("ran for more than its time limit of {0:?} (time spent waiting on AWS not counted)")]
+    #[error("ran for more than its time limit of {} s (`limits.time_seconds`; time spent waiting on AWS not counted)", .0.as_secs())]
     Time(Duration),
     /// The step, waits on AWS included, took longer than its deadline.
     #[error("did not finish within its deadline of {} s (`limits.deadline_seconds`), waits on AWS included", .0.as_secs())]

@@ -52,7 +52,10 @@ fn an_endless_loop_is_stopped_by_the_time_limit() {
     assert_eq!(run.code, 1, "{run:?}");
     let (code, message) = failure(&run);
     assert_eq!(code, "limit");
-    assert!(message.contains("time limit of 1s"), "{message}");
+    assert!(
+        message.contains("time limit of 1 s (`limits.time_seconds`"),
+        "{message}"
+    );
 }
 
 /// A plugin growing past a 32 MiB memory cap is stopped: code `limit`, a message naming the cap in

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 
 use super::diff::json;
 use super::{Action, Change, FieldDiff, Forward, Kind, NotUndone, diff_values, found, irreversible};
@@ -173,17 +174,19 @@ async fn named(aws: &dyn Provider, name: &str) -> Result<HeadersPolicy, HostErro
 
 /// The name of the response headers policy of the distribution with caller reference
 /// `reference`: letters, digits, `-` and `_`, at most 128. Derived by the host, never taken
-/// from a plugin.
+/// from a plugin. A reference already of that form is the name; any other ends in a digest of
+/// it, so that two references never share a policy (`shop.example.com`, `shop-example-com`).
 pub fn policy_name(reference: &str) -> String {
-    reference
+    const MAX: usize = 128;
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if reference.len() <= MAX && reference.chars().all(plain) {
+        return reference.to_owned();
+    }
+    let digest = hex::encode(&sha2::Sha256::digest(reference.as_bytes())[..8]);
+    let stem: String = reference
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(128)
-        .collect()
+        .map(|c| if plain(c) { c } else { '-' })
+        .take(MAX - digest.len() - 1)
+        .collect();
+    format!("{stem}-{digest}")
 }

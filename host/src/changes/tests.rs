@@ -252,3 +252,15 @@ async fn a_journaled_upload_cannot_be_sent_again_without_its_key() {
     let err = journaled.send(&*aws, &Progress::default()).await.expect_err("no key");
     assert!(err.to_string().contains("not kept"), "{err}");
 }
+
+#[test]
+fn two_caller_references_never_share_a_headers_policy() {
+    use super::policy_name;
+    assert_eq!(policy_name("switchyard-maintenance-www"), "switchyard-maintenance-www");
+    let dotted = policy_name("shop.example.com");
+    assert_ne!(dotted, policy_name("shop-example-com"), "a lossy name is told apart");
+    assert!(dotted.starts_with("shop-example-com-"), "{dotted}");
+    let long = policy_name(&"a".repeat(200));
+    assert_eq!(long.len(), 128);
+    assert_ne!(long, policy_name(&"a".repeat(201)), "cut names are told apart");
+}

@@ -7,6 +7,8 @@ use switchyard::journal;
 use switchyard::rollback::RollbackReport;
 use switchyard::session::{RollbackOptions, rollback_run};
 
+use switchyard::report::visible;
+
 use super::run::write_change;
 use super::{FAILED, Global, INTERRUPTED, stop_on_ctrl_c};
 
@@ -86,7 +88,11 @@ pub fn human(report: &RollbackReport) -> String {
         let _ = write!(
             out,
             "  #{} {} {}: {} — {}",
-            item.seq, item.step, item.resource, item.undo, item.result
+            item.seq,
+            item.step,
+            visible(&item.resource),
+            item.undo,
+            item.result
         );
         match &item.reason {
             Some(reason) => {

@@ -60,7 +60,7 @@ pub fn human(report: &RunReport) -> String {
                 format!("not run: {}", visible(step.reason.as_deref().unwrap_or(""))),
             ),
         };
-        let _ = writeln!(out, "  {mark} {:<16} {:<24} {what}", step.id, step.plugin);
+        let _ = writeln!(out, "  {mark} {:<16} {:<24} {what}", step.id, visible(&step.plugin));
         for change in &step.changes {
             write_change(&mut out, change);
         }
@@ -68,7 +68,7 @@ pub fn human(report: &RunReport) -> String {
             && let Some(Value::Object(outputs)) = &step.outputs
         {
             for (key, value) in outputs {
-                let _ = writeln!(out, "      {key} = {}", short(value));
+                let _ = writeln!(out, "      {} = {}", visible(key), visible(&short(value)));
             }
         }
     }
@@ -92,14 +92,27 @@ pub fn write_change(out: &mut String, change: &PlannedChange) {
         Action::Update => '~',
         Action::Delete => '-',
     };
-    let _ = writeln!(out, "      {mark} {} {}", change.action.name(), change.resource);
+    // Resources and values come from plugins (an S3 key, a TXT record): shown escaped, so that
+    // no change can hide another from the person approving the plan.
+    let _ = writeln!(
+        out,
+        "      {mark} {} {}",
+        change.action.name(),
+        visible(&change.resource)
+    );
     write_diff(out, &change.diff);
 }
 
 /// Field diffs, one per line: `field: before → after`.
 pub fn write_diff(out: &mut String, diff: &[FieldDiff]) {
     for d in diff {
-        let _ = writeln!(out, "          {}: {} → {}", d.field, short(&d.before), short(&d.after));
+        let _ = writeln!(
+            out,
+            "          {}: {} → {}",
+            visible(&d.field),
+            visible(&short(&d.before)),
+            visible(&short(&d.after))
+        );
     }
 }
 
@@ -122,5 +135,29 @@ pub fn short(value: &Value) -> String {
     match text.char_indices().nth(100) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use switchyard::changes::PutObject;
+
+    use super::*;
+
+    #[test]
+    fn a_change_shown_for_approval_cannot_hide_another() {
+        // An S3 key that would move the cursor up and erase the line above it.
+        let put = PutObject {
+            bucket: "site".into(),
+            key: "x\u{1b}[1A\u{1b}[2Kok".into(),
+            md5: "0".repeat(32),
+            replaces: None,
+            content_type: "text/html".into(),
+            body: None,
+        };
+        let mut out = String::new();
+        write_change(&mut out, &PlannedChange::new("site", put.into()));
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        assert!(out.contains("s3://site/x\\u{1b}[1A"), "{out:?}");
     }
 }

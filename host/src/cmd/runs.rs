@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use switchyard::changes::Kind;
 use switchyard::journal::{self, Outcome, Run, Undo};
 
+use switchyard::report::visible;
+
 use super::{Global, UsageError};
 
 /// List runs with their status, or show one run's changes.
@@ -172,7 +174,7 @@ fn show(run: &Run) -> String {
             c.seq,
             c.step,
             c.change.action().name(),
-            c.change.resource()
+            visible(&c.change.resource())
         );
         super::run::write_diff(&mut out, &c.change.diff());
         for u in &c.undone_by {
@@ -186,7 +188,7 @@ fn show(run: &Run) -> String {
                 "      undone by #{} {} {}: {state}",
                 u.seq,
                 u.change.action().name(),
-                u.change.resource()
+                visible(&u.change.resource())
             );
         }
     }

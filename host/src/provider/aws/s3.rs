@@ -18,7 +18,7 @@ impl S3Read for Aws {
                 match self.s3.head_bucket().bucket(name).send().await {
                     Ok(_) => Ok(true),
                     Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => Err(HostError::Conflict(
-                        format!("bucket `{name}` belongs to another account: choose another name"),
+                        format!("bucket `{name}` is not readable with these credentials (403): it belongs to another account (choose another name), or the credentials lack `s3:ListBucket` on it"),
                     )),
                     Err(e) => match super::error::map("s3", e) {
                         HostError::NotFound(_) => Ok(false),

@@ -194,7 +194,8 @@ impl Host for StepState {
 
     async fn delete_certificate(&mut self, arn: String) -> Result<(), HostError> {
         rules::acm_arn(&arn, &|v| self.gate.placeholder_of(v).is_some())?;
-        let call = Call::new(Capability::AcmRead, "describe ACM certificate").on(&arn);
+        // Checked under the grant that deletes it: `acm:write:ARN` is all a delete needs.
+        let call = Call::new(Capability::AcmWrite, "delete ACM certificate").on(&arn);
         let current = self
             .gate
             .call(call, async |aws| aws.describe_certificate(&arn).await)
@@ -206,7 +207,6 @@ impl Host for StepState {
                 current.in_use_by.join(", ")
             )));
         }
-        let call = Call::new(Capability::AcmWrite, "delete ACM certificate").on(&arn);
         self.gate.write(call, DeleteAcmCertificate { arn: arn.clone() }).await
     }
 }

@@ -11,6 +11,9 @@ use crate::model::{self, fqdn, rules};
 use crate::state::StepState;
 use crate::wit::cast::{Cast, enumeration, record};
 
+/// The most changes in one batch: Route 53's limit of 1,000 records per request.
+const MAX_BATCH: usize = 1000;
+
 impl Host for StepState {
     async fn find_hosted_zone(&mut self, name: String) -> Result<Option<HostedZone>, HostError> {
         let wanted = fqdn(&name);
@@ -117,6 +120,18 @@ impl Host for StepState {
                 "a change batch needs at least one change",
             ));
         }
+        // Route 53 takes at most 1,000 records in a batch; the host reads each set a change
+        // touches first, so a longer batch is refused before anything is read.
+        if changes.len() > MAX_BATCH {
+            return Err(HostError::invalid(
+                "changes",
+                "too-many",
+                format!(
+                    "{} changes in one batch: Route 53 takes at most {MAX_BATCH} records; split the batch",
+                    changes.len()
+                ),
+            ));
+        }
         let changes: Vec<model::RecordChange> = changes.cast();
         // `/hostedzone/Z1` is `Z1`: the grant is checked on the id Route 53 knows it by.
         let zone_id = zone_id.trim_start_matches("/hostedzone/").to_owned();
@@ -126,12 +141,13 @@ impl Host for StepState {
             .call(call, async |aws| {
                 let zone = aws.get_hosted_zone(&zone_id).await?;
                 let mut current = Vec::new();
+                let mut read = std::collections::HashSet::new();
                 for change in &changes {
                     let set = &change.record_set;
-                    current.extend(
-                        aws.list_record_sets(&zone_id, &fqdn(&set.name), Some(&set.record_type))
-                            .await?,
-                    );
+                    let key = (fqdn(&set.name), set.record_type.clone());
+                    if read.insert(key.clone()) {
+                        current.extend(aws.list_record_sets(&zone_id, &key.0, Some(&key.1)).await?);
+                    }
                 }
                 Ok((zone, current))
             })

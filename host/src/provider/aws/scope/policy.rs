@@ -154,7 +154,7 @@ const IAM_WRITE: &[Use] = &[
 ];
 
 const ACM_READ: &[Use] = &[
-    // certificates.describe-certificate, and delete-certificate's check that nothing uses it.
+    // certificates.describe-certificate.
     on("acm:DescribeCertificate", Arn::AcmCertificate),
     // certificates.list-certificates (describing each: under the same grant for every one).
     unnamed("acm:ListCertificates"),
@@ -166,8 +166,9 @@ const ACM_WRITE: &[Use] = &[
     on("acm:ImportCertificate", Arn::AcmCertificate),
     // certificates.delete-certificate.
     on("acm:DeleteCertificate", Arn::AcmCertificate),
-    // A plan's view: the certificate a re-import or a delete changes.
-    plan_view(on("acm:DescribeCertificate", Arn::AcmCertificate)),
+    // delete-certificate's check that nothing uses it, and a plan's view of the certificate a
+    // re-import or a delete changes.
+    on("acm:DescribeCertificate", Arn::AcmCertificate),
 ];
 
 const CLOUDFRONT_READ: &[Use] = &[

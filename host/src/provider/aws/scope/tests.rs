@@ -246,7 +246,11 @@ fn patterns_become_iam_patterns_with_their_own_characters_escaped() {
     assert_eq!(
         policy(&[&format!("acm:write:{arn}")], Purpose::Apply),
         document(vec![statement(
-            &["acm:DeleteCertificate", "acm:ImportCertificate"],
+            &[
+                "acm:DeleteCertificate",
+                "acm:DescribeCertificate",
+                "acm:ImportCertificate"
+            ],
             &["arn:aws:acm:us-east-1:123456789012:certificate/a${?}b${$}c"]
         )])
     );
