@@ -5,9 +5,10 @@ Run it with `emulator/launch.py` (see README.md). Layout:
 - guards.py    version guards (FidelityPatchError; the launcher exits 3)
 - registry.py  the numbered fidelity rules (@rule) and apply_patches()
 - lock.py      the lock the patches and hooks share
-- iam.py, cloudfront_distributions.py, cloudfront_response_headers_policies.py,
-  route53.py, acm.py   the fidelity rules, one module per service
-- hooks.py     the test hooks (stall, iam-quota, cloudfront-race)
+- iam.py, iam_credentials.py, cloudfront_distributions.py,
+  cloudfront_response_headers_policies.py, route53.py, acm.py   the fidelity
+  rules, one module per service (IAM: two, server certificates / credentials)
+- hooks.py     the test hooks (stall, iam-quota, iam-access-key, cloudfront-race)
 - requestlog.py  the request log (WSGI middleware)
 - server.py    the command line and the threaded server
 """

@@ -1,14 +1,16 @@
 """Test hooks (test controls, not AWS behaviour; see README.md "Test hooks"):
-`stall`, `iam-quota` and `cloudfront-race`, their shared state, the moto
-patches two of them need, and their HTTP endpoints (POST
-/_switchyard/hooks/<name>), which the request log (requestlog.py) serves.
+`stall`, `iam-quota`, `iam-access-key` and `cloudfront-race`, their shared
+state, the moto patches (or guards) three of them need, and their HTTP
+endpoints (POST /_switchyard/hooks/<name>), which the request log
+(requestlog.py) serves.
 
 State lives here, is shared by all accounts, and is cleared by
-POST /moto-api/reset.
+POST /moto-api/reset. (`iam-access-key` keeps none: it edits moto's keys.)
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import inspect
 import json
@@ -53,7 +55,8 @@ _HOOKS = _Hooks()
 def patch_iam_server_certificates_quota_hook() -> None:
     """Test hook: `POST /_switchyard/hooks/iam-quota {"server_certificates": N}`
     makes IAM GetAccountSummary report ServerCertificatesQuota = N (every
-    account). ServerCertificates is moto's own count of stored server
+    account), and so UploadServerCertificate refuse (rule 14) once N are
+    stored. ServerCertificates is moto's own count of stored server
     certificates (len(IAMBackend.certificates)), which is already right."""
     name = "patch_iam_server_certificates_quota_hook"
     AccountSummary, = _import(name, "moto.iam.models", "AccountSummary")
@@ -78,6 +81,69 @@ def patch_iam_server_certificates_quota_hook() -> None:
     summary_map.__switchyard_patched__ = True  # type: ignore[attr-defined]
     AccountSummary.summary_map = property(summary_map)
     _HOOKS.installed.add("iam-quota")
+
+
+@hook_patch("iam-access-key")
+def patch_iam_access_key_hook() -> None:
+    """Test hook: `POST /_switchyard/hooks/iam-access-key {"access_key_id": ...,
+    "create_date": ..., "last_used": {"date", "service", "region"} | null}`
+    sets an IAM access key's CreateDate (ListAccessKeys, the credential
+    report) and what GetAccessKeyLastUsed reports, so that tests can build
+    keys of several ages and uses. Edits moto's AccessKey in
+    place: no patch, only the guards that its attributes are still there."""
+    name = "patch_iam_access_key_hook"
+    iam_backends, AccessKey, AccessKeyLastUsed, IAMBackend, _ = _import(
+        name, "moto.iam.models", "iam_backends", "AccessKey", "AccessKeyLastUsed", "IAMBackend",
+        "mark_account_as_visited",
+    )
+    IamResponse, = _import(name, "moto.iam.responses", "IamResponse")
+    if not callable(getattr(iam_backends, "iter_backends", None)):
+        raise FidelityPatchError(
+            f"fidelity patch {name}: iam_backends.iter_backends is missing "
+            f"(moto {_moto_version()}, pinned {PINNED_MOTO_VERSION})"
+        )
+    _require_source(name, IAMBackend.__init__, "self.access_keys: dict[str, AccessKey]")
+    _require_source(name, AccessKey.__init__, "self.create_date = utcnow()", "self.last_used")
+    _require_source(name, AccessKeyLastUsed.__init__, "timestamp", "service", "region")
+    _require_source(name, IamResponse.get_access_key_last_used,
+                    "last_used.timestamp", "last_used.region", "last_used.service")
+    _HOOKS.installed.add("iam-access-key")
+
+
+def _find_access_key(access_key_id: str) -> Any:
+    from moto.iam.models import iam_backends
+
+    for _account, _partition, backend in list(iam_backends.iter_backends()):
+        key = backend.access_keys.get(access_key_id)
+        if key is not None:
+            return key
+    return None
+
+
+def _utc(text: Any) -> datetime.datetime:
+    """An ISO 8601 date-time (UTC if it has no offset) as the naive UTC datetime moto stores."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected an ISO 8601 date-time string, got {text!r}")
+    value = datetime.datetime.fromisoformat(text.strip())
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _iso(value: datetime.datetime) -> str:
+    return value.replace(tzinfo=datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _access_key_state(key: Any) -> dict:
+    used = key.last_used
+    return {
+        "access_key_id": key.access_key_id,
+        "user_name": key.user_name,
+        "create_date": _iso(key.create_date),
+        "last_used": None if used is None else {
+            "date": _iso(used.timestamp), "service": used.service, "region": used.region,
+        },
+    }
 
 
 def _find_distribution(dist_id: str) -> Any:
@@ -208,7 +274,7 @@ class HookEndpoints:
         """Test hooks (POST, JSON body). Not logged; cleared by /moto-api/reset."""
         if hook == "stall":
             return self._stall_hook(method, environ, start_response)
-        if hook not in ("iam-quota", "cloudfront-race"):
+        if hook not in ("iam-quota", "iam-access-key", "cloudfront-race"):
             return self._json(start_response, "404 Not Found", {"error": f"unknown hook {hook!r}"})
         if hook not in _HOOKS.installed:
             return self._json(start_response, "503 Service Unavailable", {"error": f"hook {hook!r} not installed"})
@@ -233,6 +299,9 @@ class HookEndpoints:
                 _HOOKS.server_certificates_quota = quota
             return self._json(start_response, "200 OK", {"server_certificates": quota})
 
+        if hook == "iam-access-key":
+            return self._iam_access_key_hook(body, start_response)
+
         dist_id, comment = body.get("distribution_id"), body.get("comment")
         if set(body) != {"distribution_id", "comment"} or not isinstance(dist_id, str) or not dist_id \
                 or not isinstance(comment, str):
@@ -243,3 +312,40 @@ class HookEndpoints:
                 return self._json(start_response, "404 Not Found", {"error": f"no distribution {dist_id}"})
             _HOOKS.cloudfront_races[dist_id] = comment
         return self._json(start_response, "200 OK", {"armed": {"distribution_id": dist_id, "comment": comment}})
+
+    def _iam_access_key_hook(self, body: dict, start_response: Callable) -> Any:
+        """`iam-access-key`: set an access key's CreateDate and/or last use (null: never used)."""
+        from moto.iam.models import AccessKeyLastUsed
+
+        usage = ('expected {"access_key_id": "<id>", "create_date": "<ISO 8601>", '
+                 '"last_used": {"date": "<ISO 8601>", "service": "<name>", "region": "<region>"} | null}'
+                 ' (create_date and last_used each optional, not both absent)')
+        key_id = body.get("access_key_id")
+        if not isinstance(key_id, str) or not key_id or not set(body) <= {"access_key_id", "create_date", "last_used"} \
+                or not set(body) & {"create_date", "last_used"}:
+            return self._json(start_response, "400 Bad Request", {"error": usage})
+        try:
+            create_date = _utc(body["create_date"]) if "create_date" in body else None
+            last_used = body.get("last_used")
+            if last_used is not None:
+                if not isinstance(last_used, dict) or set(last_used) != {"date", "service", "region"} \
+                        or not all(isinstance(last_used[k], str) and last_used[k] for k in ("service", "region")):
+                    raise ValueError("last_used must be null or {\"date\", \"service\", \"region\"} (non-empty strings)")
+                last_used = (_utc(last_used["date"]), last_used["service"], last_used["region"])
+        except ValueError as exc:
+            return self._json(start_response, "400 Bad Request", {"error": f"{exc}; {usage}"})
+        with _LOCK:
+            key = _find_access_key(key_id)
+            if key is None:
+                return self._json(start_response, "404 Not Found", {"error": f"no access key {key_id}"})
+            created = create_date if create_date is not None else key.create_date
+            used = key.last_used if "last_used" not in body else last_used
+            used_at = used[0] if isinstance(used, tuple) else getattr(used, "timestamp", None)
+            if used_at is not None and used_at < created:
+                return self._json(start_response, "400 Bad Request",
+                                  {"error": f"last used {_iso(used_at)} is before the key was created ({_iso(created)})"})
+            key.create_date = created
+            if "last_used" in body:
+                key.last_used = None if used is None else AccessKeyLastUsed(
+                    timestamp=used[0], service=used[1], region=used[2])
+            return self._json(start_response, "200 OK", _access_key_state(key))

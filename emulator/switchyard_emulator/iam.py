@@ -1,4 +1,4 @@
-"""Fidelity rules 1-4: IAM server certificates (see README.md)."""
+"""Fidelity rules 1-4 and 14: IAM server certificates (see README.md)."""
 
 from __future__ import annotations
 
@@ -191,3 +191,43 @@ def patch_iam_delete_server_certificate_in_use() -> None:
             return orig(self, name)
 
     _replace(IAMBackend, "delete_server_certificate", orig, delete_server_certificate)
+
+
+@rule(14, "iam", "UploadServerCertificate once ServerCertificates has reached ServerCertificatesQuota "
+                 "→ LimitExceeded (409)")
+def patch_iam_server_certificates_quota() -> None:
+    """IAM UploadServerCertificate fails with LimitExceeded (HTTP 409) once the
+    account stores as many server certificates as GetAccountSummary's
+    ServerCertificatesQuota (AWS's default 20; the `iam-quota` hook's value
+    when set); moto stores any number. A name already in use still gets rule
+    1's EntityAlreadyExists.
+
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html
+    ("For information about the number of server certificates you can upload,
+    see IAM and AWS STS quotas in the IAM User Guide." / Errors: LimitExceeded,
+    "The request was rejected because it attempted to create resources beyond
+    the current AWS account limits. The error message describes the limit
+    exceeded.")
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
+    (Server certificates stored in an AWS account: 20)
+    """
+    name = "patch_iam_server_certificates_quota"
+    IAMBackend, AccountSummary = _import(name, "moto.iam.models", "IAMBackend", "AccountSummary")
+    LimitExceededException, = _import(name, "moto.iam.exceptions", "LimitExceededException")
+    orig = _require(name, IAMBackend, "upload_server_certificate",
+                    ("cert_name", "cert_body", "private_key", "cert_chain", "path"))
+    _require_source(name, IAMBackend.__init__, "self.certificates", "self.account_summary = AccountSummary(self)")
+    _require_source(name, AccountSummary.__init__, "self._server_certificates_quota = 20")
+
+    def upload_server_certificate(self, cert_name, cert_body, private_key, cert_chain=None, path=None):
+        with _LOCK:
+            # a name in use is EntityAlreadyExists (rule 1), whatever the count
+            if not any(c.cert_name == cert_name for c in self.certificates.values()):
+                quota = self.account_summary.summary_map["ServerCertificatesQuota"]
+                if len(self.certificates) >= quota:
+                    raise LimitExceededException(
+                        f"Cannot exceed quota for ServerCertificatesPerAccount: {quota}"
+                    )
+            return orig(self, cert_name, cert_body, private_key, cert_chain=cert_chain, path=path)
+
+    _replace(IAMBackend, "upload_server_certificate", orig, upload_server_certificate)

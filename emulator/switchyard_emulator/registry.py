@@ -23,6 +23,7 @@ from typing import Callable
 # The modules that register rules and hook patches (imported by rules()).
 RULE_MODULES = (
     "iam",
+    "iam_credentials",
     "cloudfront_distributions",
     "cloudfront_response_headers_policies",
     "route53",

@@ -1,4 +1,4 @@
-"""The test hooks: iam-quota, cloudfront-race, stall."""
+"""The test hooks: iam-quota, cloudfront-race, stall (iam-access-key: test_credentials_fidelity.py)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ def test_iam_quota(emulator):
     assert summary()["ServerCertificatesQuota"] == 20
     assert emulator.http("POST", QUOTA, {"server_certificates": 1}) == (200, {"server_certificates": 1})
     upload(iam, "a")
-    upload(iam, "b")  # reporting only: not refused
-    assert (summary()["ServerCertificatesQuota"], summary()["ServerCertificates"]) == (1, 2)
+    with pytest.raises(ClientError) as exc:
+        upload(iam, "b")  # the quota is enforced too (rule 14)
+    assert error(exc) == ("LimitExceeded", 409)
+    assert (summary()["ServerCertificatesQuota"], summary()["ServerCertificates"]) == (1, 1)
     assert emulator.http("POST", QUOTA, {"server_certificates": None}) == (200, {"server_certificates": None})
     assert summary()["ServerCertificatesQuota"] == 20
     emulator.http("POST", QUOTA, {"server_certificates": 0})
