@@ -49,7 +49,6 @@ impl Runner {
     /// read under its step's limits (a `sha256` pin is checked) and loaded; a built-in is
     /// described. A lock file the workflow has already is not read. Nothing is sent to AWS.
     pub async fn lock(&self, workflow: &Workflow) -> Result<Lock, PrepareError> {
-        let file = || workflow.file.clone();
         let dir = workflow.dir();
         let mut plugins: BTreeMap<String, LockedPlugin> = BTreeMap::new();
         for step in &workflow.steps {
@@ -57,35 +56,9 @@ impl Runner {
             if plugins.contains_key(&source) {
                 continue;
             }
-            let bytes = step
-                .plugin
-                .read_within(step.limits.plugin_bytes)
-                .map_err(|error| PrepareError::Source {
-                    file: file(),
-                    step: step.id.clone(),
-                    error,
-                })?;
-            let plugin = self
-                .runtime
-                .load(&bytes, step.limits.compile)
-                .map_err(|error| PrepareError::Load {
-                    file: file(),
-                    step: step.id.clone(),
-                    error,
-                })?;
+            let (bytes, plugin) = self.load_step_plugin(workflow, step, None)?;
             let version = match &step.plugin {
-                PluginRef::Builtin(_) => {
-                    let description =
-                        self.describe(&plugin, step.limits)
-                            .await
-                            .map_err(|error| PrepareError::Describe {
-                                file: file(),
-                                step: step.id.clone(),
-                                plugin: plugin.label.clone(),
-                                error,
-                            })?;
-                    Some(description.version)
-                }
+                PluginRef::Builtin(_) => Some(self.describe_step_plugin(workflow, step, &plugin).await?.version),
                 PluginRef::File { .. } => None,
             };
             let entry = LockedPlugin {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::Runner;
 use crate::gate::{Capability, Gate};
 use crate::model::Description;
-use crate::plugins::SourceError;
+use crate::plugins::{PluginBytes, SourceError};
 use crate::runtime::{Limits, Plugin, RuntimeError, StepFailure, StepRun};
 use crate::workflow::{Step, Workflow};
 
@@ -137,32 +137,8 @@ impl Runner {
         let held = super::lock::Held::of(workflow)?;
         let mut prepared = Vec::with_capacity(workflow.steps.len());
         for step in &workflow.steps {
-            let bytes = step
-                .plugin
-                .read_within(step.limits.plugin_bytes)
-                .map_err(|error| PrepareError::Source {
-                    file: file(),
-                    step: step.id.clone(),
-                    error,
-                })?;
-            held.check(step, &bytes)?;
-            let plugin = self
-                .runtime
-                .load(&bytes, step.limits.compile)
-                .map_err(|error| PrepareError::Load {
-                    file: file(),
-                    step: step.id.clone(),
-                    error,
-                })?;
-            let description = self
-                .describe(&plugin, step.limits)
-                .await
-                .map_err(|error| PrepareError::Describe {
-                    file: file(),
-                    step: step.id.clone(),
-                    plugin: plugin.label.clone(),
-                    error,
-                })?;
+            let (_, plugin) = self.load_step_plugin(workflow, step, Some(&held))?;
+            let description = self.describe_step_plugin(workflow, step, &plugin).await?;
             let granted: HashSet<Capability> = step.grants.iter().map(|g| g.capability).collect();
             let missing: Vec<String> = description
                 .capabilities
@@ -186,6 +162,53 @@ impl Runner {
         }
         super::inputs::check(workflow, &prepared)?;
         Ok(prepared)
+    }
+
+    /// Reads `step`'s plugin under its limits (a `sha256` pin checked, and the lock file when
+    /// `held`), and compiles it.
+    pub(super) fn load_step_plugin(
+        &self,
+        workflow: &Workflow,
+        step: &Step,
+        held: Option<&super::lock::Held>,
+    ) -> Result<(PluginBytes, Plugin), PrepareError> {
+        let bytes = step
+            .plugin
+            .read_within(step.limits.plugin_bytes)
+            .map_err(|error| PrepareError::Source {
+                file: workflow.file.clone(),
+                step: step.id.clone(),
+                error,
+            })?;
+        if let Some(held) = held {
+            held.check(step, &bytes)?;
+        }
+        let plugin = self
+            .runtime
+            .load(&bytes, step.limits.compile)
+            .map_err(|error| PrepareError::Load {
+                file: workflow.file.clone(),
+                step: step.id.clone(),
+                error,
+            })?;
+        Ok((bytes, plugin))
+    }
+
+    /// `step`'s plugin's description, asked under the step's limits.
+    pub(super) async fn describe_step_plugin(
+        &self,
+        workflow: &Workflow,
+        step: &Step,
+        plugin: &Plugin,
+    ) -> Result<Description, PrepareError> {
+        self.describe(plugin, step.limits)
+            .await
+            .map_err(|error| PrepareError::Describe {
+                file: workflow.file.clone(),
+                step: step.id.clone(),
+                plugin: plugin.label.clone(),
+                error,
+            })
     }
 
     /// Asks a plugin to describe itself, with no grants and no AWS, under `limits` (its step's).

@@ -111,6 +111,61 @@ impl std::fmt::Debug for Aws {
     }
 }
 
+/// `aws`'s clients again (region, endpoint, timeouts, retries), each client's config builder
+/// changed by `$change`: read-only clients, or a step's scoped ones.
+macro_rules! rebuilt {
+    ($aws:expr, |$config:ident| $change:expr) => {{
+        let aws: &Aws = $aws;
+        Aws {
+            region: aws.region.clone(),
+            policy: aws.policy,
+            iam: aws_sdk_iam::Client::from_conf(
+                {
+                    let $config = aws.iam.config().to_builder();
+                    $change
+                }
+                .build(),
+            ),
+            acm: aws_sdk_acm::Client::from_conf(
+                {
+                    let $config = aws.acm.config().to_builder();
+                    $change
+                }
+                .build(),
+            ),
+            cloudfront: aws_sdk_cloudfront::Client::from_conf(
+                {
+                    let $config = aws.cloudfront.config().to_builder();
+                    $change
+                }
+                .build(),
+            ),
+            route53: aws_sdk_route53::Client::from_conf(
+                {
+                    let $config = aws.route53.config().to_builder();
+                    $change
+                }
+                .build(),
+            ),
+            sts: aws_sdk_sts::Client::from_conf(
+                {
+                    let $config = aws.sts.config().to_builder();
+                    $change
+                }
+                .build(),
+            ),
+            s3: aws_sdk_s3::Client::from_conf(
+                {
+                    let $config = aws.s3.config().to_builder();
+                    $change
+                }
+                .build(),
+            ),
+        }
+    }};
+}
+use rebuilt;
+
 impl Aws {
     /// Resolves credentials and region the standard AWS way (environment, profile, SSO,
     /// instance role; `AWS_ENDPOINT_URL` honoured) and builds the clients. Never falls back to
@@ -165,20 +220,7 @@ impl Aws {
     /// (`Get…`, `List…`, `Head…`, `Describe…`): what a plan runs with, so that not even a host
     /// bug can change AWS during a plan.
     pub fn read_only(&self) -> Self {
-        Self {
-            region: self.region.clone(),
-            policy: self.policy,
-            iam: aws_sdk_iam::Client::from_conf(self.iam.config().to_builder().interceptor(ReadOnly).build()),
-            acm: aws_sdk_acm::Client::from_conf(self.acm.config().to_builder().interceptor(ReadOnly).build()),
-            cloudfront: aws_sdk_cloudfront::Client::from_conf(
-                self.cloudfront.config().to_builder().interceptor(ReadOnly).build(),
-            ),
-            route53: aws_sdk_route53::Client::from_conf(
-                self.route53.config().to_builder().interceptor(ReadOnly).build(),
-            ),
-            sts: aws_sdk_sts::Client::from_conf(self.sts.config().to_builder().interceptor(ReadOnly).build()),
-            s3: aws_sdk_s3::Client::from_conf(self.s3.config().to_builder().interceptor(ReadOnly).build()),
-        }
+        rebuilt!(self, |config| config.interceptor(ReadOnly))
     }
 
     /// Sends a read of `service` (retried on throttling and transient failures), mapping its

@@ -11,110 +11,22 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-use super::super::Aws;
+use super::super::{Aws, rebuilt};
 
 impl Aws {
     /// The same clients (region, endpoint, timeouts, retries), signing with `credentials`: a
     /// step's scoped credentials ([`super::ScopedCredentials`]).
     pub fn with_credentials(&self, credentials: Credentials) -> Self {
-        Self {
-            region: self.region.clone(),
-            policy: self.policy,
-            iam: aws_sdk_iam::Client::from_conf(
-                self.iam
-                    .config()
-                    .to_builder()
-                    .credentials_provider(credentials.clone())
-                    .build(),
-            ),
-            acm: aws_sdk_acm::Client::from_conf(
-                self.acm
-                    .config()
-                    .to_builder()
-                    .credentials_provider(credentials.clone())
-                    .build(),
-            ),
-            cloudfront: aws_sdk_cloudfront::Client::from_conf(
-                self.cloudfront
-                    .config()
-                    .to_builder()
-                    .credentials_provider(credentials.clone())
-                    .build(),
-            ),
-            route53: aws_sdk_route53::Client::from_conf(
-                self.route53
-                    .config()
-                    .to_builder()
-                    .credentials_provider(credentials.clone())
-                    .build(),
-            ),
-            sts: aws_sdk_sts::Client::from_conf(
-                self.sts
-                    .config()
-                    .to_builder()
-                    .credentials_provider(credentials.clone())
-                    .build(),
-            ),
-            s3: aws_sdk_s3::Client::from_conf(self.s3.config().to_builder().credentials_provider(credentials).build()),
-        }
+        rebuilt!(self, |config| config.credentials_provider(credentials.clone()))
     }
 
     /// The same clients without credentials, refusing every operation before it is signed: a
     /// step that holds no grant reaching AWS, under scoped credentials.
     pub fn without_credentials(&self, step: &str) -> Self {
         let refuse = NoAws { step: step.to_owned() };
-        Self {
-            region: self.region.clone(),
-            policy: self.policy,
-            iam: aws_sdk_iam::Client::from_conf(
-                self.iam
-                    .config()
-                    .to_builder()
-                    .credentials_provider(NoCredentials)
-                    .interceptor(refuse.clone())
-                    .build(),
-            ),
-            acm: aws_sdk_acm::Client::from_conf(
-                self.acm
-                    .config()
-                    .to_builder()
-                    .credentials_provider(NoCredentials)
-                    .interceptor(refuse.clone())
-                    .build(),
-            ),
-            cloudfront: aws_sdk_cloudfront::Client::from_conf(
-                self.cloudfront
-                    .config()
-                    .to_builder()
-                    .credentials_provider(NoCredentials)
-                    .interceptor(refuse.clone())
-                    .build(),
-            ),
-            route53: aws_sdk_route53::Client::from_conf(
-                self.route53
-                    .config()
-                    .to_builder()
-                    .credentials_provider(NoCredentials)
-                    .interceptor(refuse.clone())
-                    .build(),
-            ),
-            sts: aws_sdk_sts::Client::from_conf(
-                self.sts
-                    .config()
-                    .to_builder()
-                    .credentials_provider(NoCredentials)
-                    .interceptor(refuse.clone())
-                    .build(),
-            ),
-            s3: aws_sdk_s3::Client::from_conf(
-                self.s3
-                    .config()
-                    .to_builder()
-                    .credentials_provider(NoCredentials)
-                    .interceptor(refuse)
-                    .build(),
-            ),
-        }
+        rebuilt!(self, |config| config
+            .credentials_provider(NoCredentials)
+            .interceptor(refuse.clone()))
     }
 }
 
