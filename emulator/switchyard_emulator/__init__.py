@@ -8,7 +8,7 @@ Run it with `emulator/launch.py` (see README.md). Layout:
 - iam.py, iam_credentials.py, cloudfront_distributions.py,
   cloudfront_response_headers_policies.py, route53.py, acm.py   the fidelity
   rules, one module per service (IAM: two, server certificates / credentials)
-- hooks.py     the test hooks (stall, iam-quota, iam-access-key, cloudfront-race)
+- hooks.py     the test hooks (stall, iam-quota, iam-root, iam-access-key, cloudfront-race)
 - requestlog.py  the request log (WSGI middleware)
 - server.py    the command line and the threaded server
 """

@@ -1,5 +1,5 @@
 """Test hooks (test controls, not AWS behaviour; see README.md "Test hooks"):
-`stall`, `iam-quota`, `iam-access-key` and `cloudfront-race`, their shared
+`stall`, `iam-quota`, `iam-root`, `iam-access-key` and `cloudfront-race`, their shared
 state, the moto patches (or guards) three of them need, and their HTTP
 endpoints (POST /_switchyard/hooks/<name>), which the request log
 (requestlog.py) serves.
@@ -35,6 +35,7 @@ class _Stall:
 class _Hooks:
     def __init__(self) -> None:
         self.server_certificates_quota: int | None = None  # None: moto's default
+        self.root: dict[str, int] = {}  # GetAccountSummary keys of the root user -> value
         self.cloudfront_races: dict[str, str] = {}  # distribution id -> comment
         self.stall: _Stall | None = None
         self.installed: set[str] = set(["stall"])
@@ -42,6 +43,7 @@ class _Hooks:
     def reset(self) -> None:
         with _LOCK:
             self.server_certificates_quota = None
+            self.root.clear()
             self.cloudfront_races.clear()
             if self.stall is not None:
                 self.stall.release.set()
@@ -81,6 +83,33 @@ def patch_iam_server_certificates_quota_hook() -> None:
     summary_map.__switchyard_patched__ = True  # type: ignore[attr-defined]
     AccountSummary.summary_map = property(summary_map)
     _HOOKS.installed.add("iam-quota")
+
+
+@hook_patch("iam-root")
+def patch_iam_root_hook() -> None:
+    """Test hook: `POST /_switchyard/hooks/iam-root {"access_keys": N, "mfa": true|false}`
+    makes IAM GetAccountSummary report AccountAccessKeysPresent = N and
+    AccountMFAEnabled = 1 or 0 (every account): moto has no root user whose
+    access keys or MFA device it could count, and reports its own constants."""
+    name = "patch_iam_root_hook"
+    AccountSummary, = _import(name, "moto.iam.models", "AccountSummary")
+    prop = inspect.getattr_static(AccountSummary, "summary_map", None)
+    if not isinstance(prop, property):
+        raise FidelityPatchError(
+            f"fidelity patch {name}: AccountSummary.summary_map is not a property "
+            f"(moto {_moto_version()}, pinned {PINNED_MOTO_VERSION})"
+        )
+    _require_source(name, prop.fget, '"AccountAccessKeysPresent"', '"AccountMFAEnabled"')
+
+    def summary_map(self):
+        result = prop.fget(self)
+        result.update(_HOOKS.root)
+        return result
+
+    functools.update_wrapper(summary_map, prop.fget)
+    summary_map.__switchyard_patched__ = True  # type: ignore[attr-defined]
+    AccountSummary.summary_map = property(summary_map)
+    _HOOKS.installed.add("iam-root")
 
 
 @hook_patch("iam-access-key")
@@ -274,7 +303,7 @@ class HookEndpoints:
         """Test hooks (POST, JSON body). Not logged; cleared by /moto-api/reset."""
         if hook == "stall":
             return self._stall_hook(method, environ, start_response)
-        if hook not in ("iam-quota", "iam-access-key", "cloudfront-race"):
+        if hook not in ("iam-quota", "iam-root", "iam-access-key", "cloudfront-race"):
             return self._json(start_response, "404 Not Found", {"error": f"unknown hook {hook!r}"})
         if hook not in _HOOKS.installed:
             return self._json(start_response, "503 Service Unavailable", {"error": f"hook {hook!r} not installed"})
@@ -298,6 +327,21 @@ class HookEndpoints:
             with _LOCK:
                 _HOOKS.server_certificates_quota = quota
             return self._json(start_response, "200 OK", {"server_certificates": quota})
+
+        if hook == "iam-root":
+            keys, mfa = body.get("access_keys"), body.get("mfa")
+            if not set(body) <= {"access_keys", "mfa"} or not body \
+                    or ("access_keys" in body and (type(keys) is not int or keys < 0)) \
+                    or ("mfa" in body and type(mfa) is not bool):
+                return self._json(start_response, "400 Bad Request",
+                                  {"error": 'expected {"access_keys": <int >= 0>, "mfa": true|false} (each optional)'})
+            with _LOCK:
+                if "access_keys" in body:
+                    _HOOKS.root["AccountAccessKeysPresent"] = keys
+                if "mfa" in body:
+                    _HOOKS.root["AccountMFAEnabled"] = int(mfa)
+                root = dict(_HOOKS.root)
+            return self._json(start_response, "200 OK", root)
 
         if hook == "iam-access-key":
             return self._iam_access_key_hook(body, start_response)

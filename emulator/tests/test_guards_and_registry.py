@@ -74,7 +74,7 @@ def test_registry_has_rules_1_to_18_each_one_patch():
     assert len({r.patch for r in rules}) == 18
     assert all(r.service in registry.SERVICE_NAMES and r.summary for r in rules)
     assert all(r.patch.__name__.startswith(f"patch_{r.service}_") for r in rules)
-    assert sorted(registry.hook_patches()) == ["cloudfront-race", "iam-access-key", "iam-quota"]
+    assert sorted(registry.hook_patches()) == ["cloudfront-race", "iam-access-key", "iam-quota", "iam-root"]
 
 
 def test_registering_a_number_twice_or_an_unknown_service_fails():
@@ -98,4 +98,4 @@ def test_apply_patches_applies_once(emulator):
 def test_hooks_installed(emulator):
     from switchyard_emulator.hooks import _HOOKS
 
-    assert _HOOKS.installed == {"stall", "iam-quota", "iam-access-key", "cloudfront-race"}
+    assert _HOOKS.installed == {"stall", "iam-quota", "iam-root", "iam-access-key", "cloudfront-race"}

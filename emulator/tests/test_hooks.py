@@ -1,4 +1,4 @@
-"""The test hooks: iam-quota, cloudfront-race, stall (iam-access-key: test_credentials_fidelity.py)."""
+"""The test hooks: iam-quota, iam-root, cloudfront-race, stall (iam-access-key: test_credentials_fidelity.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from support import create_distribution, error, upload
 
 QUOTA = "/_switchyard/hooks/iam-quota"
+ROOT = "/_switchyard/hooks/iam-root"
 RACE = "/_switchyard/hooks/cloudfront-race"
 STALL = "/_switchyard/hooks/stall"
 
@@ -41,6 +42,28 @@ def test_iam_quota(emulator):
                                   {"server_certificates": 1, "x": 2}, [1]])
 def test_iam_quota_bad_body_is_400(emulator, body):
     assert emulator.http("POST", QUOTA, body)[0] == 400
+
+
+# iam-root --------------------------------------------------------------------
+
+def test_iam_root(emulator):
+    iam = emulator.client("iam")
+    summary = lambda: iam.get_account_summary()["SummaryMap"]  # noqa: E731
+    moto = summary()
+    assert emulator.http("POST", ROOT, {"access_keys": 2}) == (200, {"AccountAccessKeysPresent": 2})
+    assert summary()["AccountAccessKeysPresent"] == 2
+    assert summary()["AccountMFAEnabled"] == moto["AccountMFAEnabled"], "mfa untouched when not given"
+    assert emulator.http("POST", ROOT, {"mfa": True}) == (200, {"AccountAccessKeysPresent": 2, "AccountMFAEnabled": 1})
+    assert (summary()["AccountAccessKeysPresent"], summary()["AccountMFAEnabled"]) == (2, 1)
+    assert summary()["ServerCertificatesQuota"] == 20, "the rest of the summary is moto's"
+    emulator.reset()
+    assert summary()["AccountAccessKeysPresent"] == moto["AccountAccessKeysPresent"]
+
+
+@pytest.mark.parametrize("body", [{}, {"access_keys": -1}, {"access_keys": True}, {"mfa": 1},
+                                  {"mfa": True, "x": 1}, [1]])
+def test_iam_root_bad_body_is_400(emulator, body):
+    assert emulator.http("POST", ROOT, body)[0] == 400
 
 
 def test_hooks_bad_requests(emulator):

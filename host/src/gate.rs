@@ -329,6 +329,14 @@ impl Gate {
         result
     }
 
+    /// Whether the step's grants allow `call`, without counting it as a call: to keep, of what
+    /// a read under [`Gate::resolve`] found, only what the step may see.
+    pub fn allows(&self, call: Call<'_>) -> bool {
+        self.grants
+            .check_kind(call.capability, call.kind, call.resource)
+            .is_ok()
+    }
+
     /// Checks `call` without AWS (a local operation such as reading a certificate file).
     pub fn check(&self, call: Call<'_>) -> Result<(), HostError> {
         crate::interrupt::check()?;

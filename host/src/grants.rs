@@ -35,11 +35,14 @@ pub enum Capability {
     S3Write,
     /// `files:read`: read files on the host (to upload them).
     FilesRead,
+    /// `credentials:read`: read IAM users' access keys, signing certificates and MFA devices
+    /// (never a secret), for an audit.
+    CredentialsRead,
 }
 
 impl Capability {
     /// Every capability, in a stable order.
-    pub const ALL: [Capability; 13] = [
+    pub const ALL: [Capability; 14] = [
         Self::IdentityRead,
         Self::CertificatesLoad,
         Self::IamRead,
@@ -53,6 +56,7 @@ impl Capability {
         Self::S3Read,
         Self::S3Write,
         Self::FilesRead,
+        Self::CredentialsRead,
     ];
 
     /// The capability's name, as written in grants.
@@ -71,6 +75,7 @@ impl Capability {
             Self::S3Read => "s3:read",
             Self::S3Write => "s3:write",
             Self::FilesRead => "files:read",
+            Self::CredentialsRead => "credentials:read",
         }
     }
 

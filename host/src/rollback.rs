@@ -6,6 +6,8 @@
 //! Every undo is computed from AWS as it is now ([`Kind::undo`]): rolling back twice, or
 //! rolling back a change whose outcome was never written, is safe.
 
+use std::path::PathBuf;
+
 use serde::Serialize;
 
 use crate::changes::{BlockPublicAccess, Change, Kind, NotUndone};
@@ -59,7 +61,9 @@ pub struct RollbackReport {
 
 /// Undoes `run`'s changes in reverse order through `gate`: in apply mode (with the run's
 /// journal) each undo is made and journaled; in plan mode it is only computed and shown.
-pub async fn rollback(run: &Run, gate: &mut Gate) -> Result<RollbackReport, JournalError> {
+/// `key_files` are the private keys given to upload again the server certificates the run
+/// deleted.
+pub async fn rollback(run: &Run, gate: &mut Gate, key_files: &[PathBuf]) -> Result<RollbackReport, JournalError> {
     let journal = match gate.mode() {
         crate::gate::Mode::Apply(apply) => Some(apply.journal.clone()),
         _ => None,
@@ -95,7 +99,11 @@ pub async fn rollback(run: &Run, gate: &mut Gate) -> Result<RollbackReport, Jour
             items.push(item);
             continue;
         }
-        let event = match undo_one(gate, &record.change, record.created.as_deref(), record.seq).await {
+        let mut change = record.change.clone();
+        if let Change::DeleteServerCertificate(deleted) = &mut change {
+            deleted.key_files = key_files.to_vec();
+        }
+        let event = match undo_one(gate, &change, record.created.as_deref(), record.seq).await {
             Ok(changes) => {
                 item.result = match (journal.is_some(), changes.is_empty()) {
                     (_, true) => "already-undone",

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod credentials;
 mod emulator;
 mod faults;
 mod hostile;
@@ -10,6 +11,7 @@ mod inputs;
 mod lock;
 mod maintenance_failover;
 mod paths;
+mod prune;
 mod runs;
 mod sandbox;
 mod scoped;

@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
-use crate::support::guests::STEP_V0_1_0;
+use crate::support::guests::{STEP_V0_1_0, STEP_V0_3_0};
 use crate::support::site::{Site, outputs};
 use crate::support::snapshot::snapshot;
+use crate::support::{Emulator, workflow};
 
 /// The 0.1.0 guest in place of the example's attach and failover steps: it uploads the site's
 /// certificate under a name of its own and puts it on the maintenance distribution.
@@ -75,13 +76,37 @@ async fn a_plugin_built_against_0_1_0_plans_applies_converges_and_rolls_back() {
     assert_eq!(snapshot(&site.sdk).await, before, "{rolled:?}");
 }
 
-/// `plugins inspect` names the WIT version a plugin was built against: 0.1.0 for the old guest,
-/// 0.3.0 for validate-cert.
+/// `plugins inspect` names the WIT version a plugin was built against: 0.1.0 and 0.3.0 for the
+/// old guests, 0.3.1 for validate-cert.
 #[test]
 fn inspect_names_the_wit_version_a_plugin_was_built_against() {
-    for (plugin, wit) in [(STEP_V0_1_0, "0.1.0"), ("validate-cert", "0.3.0")] {
+    for (plugin, wit) in [
+        (STEP_V0_1_0, "0.1.0"),
+        (STEP_V0_3_0, "0.3.0"),
+        ("validate-cert", "0.3.1"),
+    ] {
         let run = crate::support::switchyard().run(["plugins", "inspect", plugin, "--output", "json"]);
         assert_eq!(run.code, 0, "{run:?}");
         assert_eq!(run.json()["wit"], wit, "{plugin}");
+    }
+}
+
+/// A plugin built against 0.3.0 runs on the 0.3.1 host (a patch only adds): its imports resolve
+/// to the 0.3.1 definitions, in plan and in apply.
+#[test]
+fn a_plugin_built_against_0_3_0_runs_on_the_0_3_1_host() {
+    let emulator = Emulator::start();
+    let (_dir, file) = workflow(&format!(
+        "[workflow]\nname = \"old\"\n\n[[step]]\nid = \"old\"\nplugin = \"{STEP_V0_3_0}\"\ngrants = [\"identity:read\"]\n"
+    ));
+    for (command, mode) in [("plan", "plan"), ("apply", "apply")] {
+        let run = emulator
+            .switchyard()
+            .run([command, "--output", "json", file.to_str().expect("utf-8")]);
+        assert_eq!(run.code, 0, "{run:?}");
+        let out = outputs(&run.json(), "old").clone();
+        assert_eq!(out["account"], crate::support::ACCOUNT, "{out:#}");
+        assert_eq!(out["mode"], mode, "{out:#}");
+        assert_eq!(out["ascii"], "xn--bcher-kva.example", "{out:#}");
     }
 }

@@ -72,6 +72,45 @@ impl Bundle {
         })
     }
 
+    /// The bundle of a certificate whose public parts were kept (its PEM `body` and `chain`,
+    /// as IAM returns them) and whose private key is in one of `key_files`: the first whose key
+    /// is the certificate's. `None` when none is; an error when a file is unusable.
+    pub fn restore(
+        body: &str,
+        chain: Option<&str>,
+        key_files: &[std::path::PathBuf],
+    ) -> Result<Option<Self>, HostError> {
+        let ders = |text: &str| -> Result<Vec<Vec<u8>>, HostError> {
+            let blocks = pem::parse_many(text)
+                .map_err(|e| HostError::Internal(format!("a kept certificate is not PEM: {e}")))?;
+            Ok(blocks
+                .into_iter()
+                .filter(|b| b.tag() == "CERTIFICATE")
+                .map(|b| b.into_contents())
+                .collect())
+        };
+        let mut certs = ders(body)?;
+        if certs.is_empty() {
+            return Err(HostError::Internal(
+                "a kept certificate holds no CERTIFICATE block".into(),
+            ));
+        }
+        let leaf = certs.remove(0);
+        let chain = chain.map(ders).transpose()?.unwrap_or_default();
+        for path in key_files {
+            let key = files::read_private_key(path)?;
+            if key.matches(&parse(&leaf)) {
+                return Ok(Some(Self {
+                    leaf,
+                    chain,
+                    certificates_in_certificate_file: 1,
+                    key,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
     /// The public facts.
     pub fn facts(&self) -> BundleFacts {
         BundleFacts {

@@ -1,5 +1,6 @@
 //! IAM server certificates: upload and delete.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{Action, Change, Forward, Kind, NotUndone, found, irreversible};
 use crate::certs::Bundle;
 use crate::error::HostError;
-use crate::model::ServerCertificate;
+use crate::model::{ServerCertificate, ServerCertificateDetail};
 use crate::provider::{Provider, Reader};
 use crate::report::Progress;
 
@@ -74,6 +75,9 @@ impl Kind for UploadServerCertificate {
             DeleteServerCertificate {
                 name: self.name.clone(),
                 path: Some(self.path.clone()),
+                body: None,
+                chain: None,
+                key_files: Vec::new(),
             }
             .into(),
         ])
@@ -99,7 +103,8 @@ impl Forward for UploadServerCertificate {
     }
 }
 
-/// An IAM server certificate is deleted.
+/// An IAM server certificate is deleted. Its public parts are kept in the journal, so that a
+/// rollback can upload it again given its private key file, which is never kept.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DeleteServerCertificate {
     /// Its name.
@@ -107,6 +112,29 @@ pub struct DeleteServerCertificate {
     /// Its path, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Its certificate body (PEM, public), when kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Its chain (PEM, public), when kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<String>,
+    /// The private key files a rollback was given (`--key`), to upload it again: never
+    /// journaled.
+    #[serde(skip)]
+    pub key_files: Vec<PathBuf>,
+}
+
+impl DeleteServerCertificate {
+    /// The deletion of the certificate `detail`, keeping its public parts.
+    pub fn keeping(detail: ServerCertificateDetail) -> Self {
+        Self {
+            name: detail.meta.name,
+            path: Some(detail.meta.path),
+            body: Some(detail.body),
+            chain: detail.chain,
+            key_files: Vec::new(),
+        }
+    }
 }
 
 #[async_trait]
@@ -124,11 +152,48 @@ impl Kind for DeleteServerCertificate {
     }
 
     fn undo_text(&self) -> String {
-        "none: it cannot be undone".into()
+        match self.body {
+            Some(_) => "upload it again: its certificate and chain are kept, its private key is not \
+                (`switchyard rollback RUN --key FILE`)"
+                .into(),
+            None => "none: it cannot be undone".into(),
+        }
     }
 
-    async fn undo(&self, _aws: &dyn Reader, _created: Option<&str>) -> Result<Vec<Change>, NotUndone> {
-        irreversible("a deleted certificate's private key is not kept, so it cannot be restored")
+    async fn undo(&self, aws: &dyn Reader, _created: Option<&str>) -> Result<Vec<Change>, NotUndone> {
+        let Some(body) = &self.body else {
+            return irreversible("a deleted certificate's private key is not kept, so it cannot be restored");
+        };
+        match aws.get_server_certificate(&self.name).await {
+            Ok(_) => return Ok(Vec::new()),
+            Err(HostError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let Some(bundle) = Bundle::restore(body, self.chain.as_deref(), &self.key_files)? else {
+            return Err(NotUndone::Failed(HostError::invalid(
+                "--key",
+                "key-needed",
+                format!(
+                    "IAM server certificate {} can be uploaded again only with its private key, which \
+                     switchyard never keeps: give the key file with `--key FILE`{}",
+                    self.name,
+                    if self.key_files.is_empty() {
+                        ""
+                    } else {
+                        " (no key given is this certificate's)"
+                    }
+                ),
+            )));
+        };
+        Ok(vec![
+            UploadServerCertificate {
+                name: self.name.clone(),
+                path: self.path.clone().unwrap_or_else(|| "/".into()),
+                serial: bundle.facts().leaf.serial,
+                bundle: Some(Arc::new(bundle)),
+            }
+            .into(),
+        ])
     }
 }
 

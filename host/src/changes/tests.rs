@@ -189,6 +189,9 @@ async fn what_cannot_be_restored_says_why() {
         DeleteServerCertificate {
             name: "old".into(),
             path: None,
+            body: None,
+            chain: None,
+            key_files: Vec::new(),
         }
         .into(),
         DeleteHealthCheck { id: "h".into() }.into(),

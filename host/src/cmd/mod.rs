@@ -1,6 +1,7 @@
 //! The subcommands, one module each, and what they share.
 
 mod apply;
+mod audit;
 mod check;
 mod plan;
 mod plugins;
@@ -100,6 +101,8 @@ pub enum Command {
     Validate(validate::Validate),
     /// Check a workflow's plugins, grants, inputs and files before anything runs (offline).
     Check(check::Check),
+    /// Audit the account's access keys, X.509 signing certificates and MFA (reads only).
+    Audit(audit::Audit),
 }
 
 #[cfg(test)]
@@ -123,6 +126,7 @@ impl Command {
             Command::Plugins(c) => c.execute(global).await,
             Command::Validate(c) => c.execute(global).await,
             Command::Check(c) => c.execute(global).await,
+            Command::Audit(c) => c.execute(global).await,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `switchyard rollback RUN [--plan]`.
 
 use std::fmt::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use switchyard::journal;
@@ -27,6 +28,10 @@ pub struct Rollback {
     /// Do not show what would be undone and ask first (only a terminal is asked).
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// A private key file (PEM), to upload again a server certificate the run deleted: its
+    /// certificate and chain are kept in the run, its key never is. Repeat for several.
+    #[arg(long = "key", value_name = "FILE")]
+    pub keys: Vec<PathBuf>,
 }
 
 impl Rollback {
@@ -39,13 +44,17 @@ impl Rollback {
         let options = RollbackOptions {
             plan: self.plan,
             force: self.force,
+            key_files: self.keys,
         };
         if !self.yes && !self.plan && super::on_terminal() {
             let planned = rollback_run(
                 &dir,
                 &run,
                 aws.clone(),
-                RollbackOptions { plan: true, ..options },
+                RollbackOptions {
+                    plan: true,
+                    ..options.clone()
+                },
                 &global.reporter(),
             )
             .await?;

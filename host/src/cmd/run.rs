@@ -101,6 +101,10 @@ pub fn write_change(out: &mut String, change: &PlannedChange) {
         visible(&change.resource)
     );
     write_diff(out, &change.diff);
+    // What a deletion leaves a rollback (a deleted certificate's key is never kept).
+    if change.action == Action::Delete {
+        let _ = writeln!(out, "          undo: {}", change.change.kind().undo_text());
+    }
 }
 
 /// Field diffs, one per line: `field: before → after`.

@@ -9,6 +9,7 @@
 //! field `type_`).
 
 mod certificates;
+pub mod credentials;
 mod distributions;
 mod dns;
 pub mod rules;
@@ -19,6 +20,7 @@ pub use certificates::{
     AccountQuota, AcmCertificate, BundleFacts, BundleSource, CertificateFacts, KeyAlgorithm, Link, PathCheck,
     PathProblem, PublicKey, SanState, ServerCertificate, ServerCertificateDetail, Verification,
 };
+pub use credentials::{AccessKey, AccountSummary, IamUser, KeyUse, SigningCertificate};
 pub use distributions::{
     CertificateSource, Distribution, DistributionSpec, ErrorResponse, Origin, S3Origin, SslSupportMethod,
     ViewerCertificate,

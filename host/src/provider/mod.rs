@@ -22,9 +22,9 @@ use async_trait::async_trait;
 use crate::certs::Bundle;
 use crate::error::HostError;
 use crate::model::{
-    AccountQuota, AcmCertificate, CallerIdentity, Distribution, DistributionSpec, Header, HealthCheck,
-    HealthCheckConfig, HealthStatus, HostedZone, ObjectInfo, RecordChange, RecordSet, ServerCertificate,
-    ServerCertificateDetail, ViewerCertificate,
+    AccessKey, AccountQuota, AccountSummary, AcmCertificate, CallerIdentity, Distribution, DistributionSpec, Header,
+    HealthCheck, HealthCheckConfig, HealthStatus, HostedZone, IamUser, ObjectInfo, RecordChange, RecordSet,
+    ServerCertificate, ServerCertificateDetail, SigningCertificate, ViewerCertificate,
 };
 
 /// What a provider call returns.
@@ -48,6 +48,24 @@ pub trait IamRead: Send + Sync {
     async fn list_server_certificates(&self, path_prefix: &str) -> Result<Vec<ServerCertificate>>;
     /// The account's server-certificate count and quota (`GetAccountSummary`).
     async fn server_certificate_quota(&self) -> Result<AccountQuota>;
+}
+
+/// IAM users' credentials, read for an audit. No method returns a secret or a whole access
+/// key id: the provider masks ids before they leave it.
+#[async_trait]
+pub trait CredentialsRead: Send + Sync {
+    /// The account's alias, if it has one (`ListAccountAliases`).
+    async fn account_alias(&self) -> Result<Option<String>>;
+    /// Every IAM user, in name order (`ListUsers`).
+    async fn list_users(&self) -> Result<Vec<IamUser>>;
+    /// A user's access keys with their last use (`ListAccessKeys`, `GetAccessKeyLastUsed`).
+    async fn list_access_keys(&self, user: &str) -> Result<Vec<AccessKey>>;
+    /// A user's X.509 signing certificates (`ListSigningCertificates`).
+    async fn list_signing_certificates(&self, user: &str) -> Result<Vec<SigningCertificate>>;
+    /// How many MFA devices a user has (`ListMFADevices`).
+    async fn mfa_devices(&self, user: &str) -> Result<u32>;
+    /// The account summary (`GetAccountSummary`).
+    async fn account_summary(&self) -> Result<AccountSummary>;
 }
 
 /// IAM server certificates: writes.
@@ -208,8 +226,8 @@ pub trait S3Write: Send + Sync {
 }
 
 /// Every read.
-pub trait Reader: StsRead + IamRead + AcmRead + CloudfrontRead + Route53Read + S3Read {}
-impl<T: StsRead + IamRead + AcmRead + CloudfrontRead + Route53Read + S3Read + ?Sized> Reader for T {}
+pub trait Reader: StsRead + IamRead + CredentialsRead + AcmRead + CloudfrontRead + Route53Read + S3Read {}
+impl<T: StsRead + IamRead + CredentialsRead + AcmRead + CloudfrontRead + Route53Read + S3Read + ?Sized> Reader for T {}
 
 /// What the gate hands a host function for its reads: every read, and nothing that writes.
 /// (A concrete type rather than `&dyn Reader`, so that a host function's future stays `Send`

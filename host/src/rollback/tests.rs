@@ -118,7 +118,7 @@ async fn a_rollback_restores_the_prior_state_journaling_every_undo_and_twice_cha
     assert_ne!(state(&aws).await, before);
 
     let run = Run::load(&journal.path()).expect("reads");
-    let report = rollback(&run, &mut gate(&aws, &journal, "rollback"))
+    let report = rollback(&run, &mut gate(&aws, &journal, "rollback"), &[])
         .await
         .expect("rolls back");
     assert!(report.complete, "{report:?}");
@@ -138,7 +138,7 @@ async fn a_rollback_restores_the_prior_state_journaling_every_undo_and_twice_cha
             .all(|u| u.outcome == Outcome::Applied)
     );
 
-    let again = rollback(&run, &mut gate(&aws, &journal, "rollback"))
+    let again = rollback(&run, &mut gate(&aws, &journal, "rollback"), &[])
         .await
         .expect("rolls back");
     assert!(again.items.iter().all(|i| i.result == "already-undone"), "{again:?}");
@@ -179,7 +179,7 @@ async fn a_rollback_cut_short_is_interrupted_and_the_next_one_finishes_it() {
     assert_eq!(run.status, RunStatus::RollbackInterrupted);
 
     let journal = Journal::open(&run).expect("opens");
-    let report = rollback(&run, &mut gate(&aws, &journal, "rollback"))
+    let report = rollback(&run, &mut gate(&aws, &journal, "rollback"), &[])
         .await
         .expect("rolls back");
     assert!(report.complete);

@@ -21,7 +21,7 @@ fn a_plugin_of_a_version_this_host_does_not_have_is_refused_by_name() {
     let err = load(r#"(component (import "switchyard:step/log@0.9.0" (instance)))"#).expect_err("unknown");
     assert_eq!(
         err.to_string(),
-        "test.wasm is not a usable switchyard plugin: it imports `switchyard:step/log@0.9.0`, a version this switchyard does not have (it runs 0.1.0, 0.2.0, 0.3.0): use a newer switchyard, or build the plugin against a version listed"
+        "test.wasm is not a usable switchyard plugin: it imports `switchyard:step/log@0.9.0`, a version this switchyard does not have (it runs 0.1.0, 0.2.0, 0.3.0, 0.3.1): use a newer switchyard, or build the plugin against a version listed"
     );
 }
 
@@ -116,7 +116,7 @@ fn a_component_that_exports_no_step_is_not_a_plugin() {
     let err = load("(component)").expect_err("no exports");
     assert!(
         err.to_string()
-            .contains("does not export the `switchyard:step/step` world of version 0.3.0"),
+            .contains("does not export the `switchyard:step/step` world of version 0.3.1"),
         "{err}"
     );
 }

@@ -211,7 +211,7 @@ impl Session {
         );
         // An interrupted run is left to be resumed or rolled back, as the user is told.
         let rollback = if !report.ok && rollback_on_failure && !report.interrupted {
-            Some(self::rollback::undo(&run?, self.aws.clone(), &journal, self.runner.reporter()).await?)
+            Some(self::rollback::undo(&run?, self.aws.clone(), &journal, self.runner.reporter(), &[]).await?)
         } else {
             None
         };

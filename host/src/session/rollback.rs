@@ -1,7 +1,7 @@
 //! Rolling back one run of a workflow: refused while it runs, under a later run, or with
 //! credentials of another account; planned, or made and journaled.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::SessionError;
@@ -15,12 +15,15 @@ use crate::rollback::{RollbackReport, rollback};
 use crate::runner::PrepareError;
 
 /// How to roll back.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RollbackOptions {
     /// Only say what would be undone, reading AWS.
     pub plan: bool,
     /// Roll back even though a later run of the same workflow changed things since.
     pub force: bool,
+    /// Private key files, to upload again the server certificates the run deleted (their
+    /// public parts are journaled, their keys never).
+    pub key_files: Vec<PathBuf>,
 }
 
 /// Rolls back `run` of `dir` with `aws`, whose credentials must be for the run's account.
@@ -64,14 +67,14 @@ pub async fn rollback_run(
     if options.plan {
         let plan = Plan::new(Arc::new(aws.read_only()), &run.account);
         let mut gate = Gate::new("rollback", Grants::host(), Mode::Plan(plan), Progress::default());
-        return Ok(rollback(run, &mut gate).await?);
+        return Ok(rollback(run, &mut gate, &options.key_files).await?);
     }
     let _lock = journal::lock_workflow(dir, &run.workflow, &run.account)?;
     // Read again under the lock: another process may have taken the run further meanwhile.
     let run = &journal::Run::load(&run.path)?;
     run.readable()?;
     let journal = Journal::open(run)?;
-    Ok(undo(run, aws, &journal, reporter).await?)
+    Ok(undo(run, aws, &journal, reporter, &options.key_files).await?)
 }
 
 /// Undoes `run`, journaling in `journal`.
@@ -80,6 +83,7 @@ pub(super) async fn undo(
     aws: Arc<Aws>,
     journal: &Journal,
     reporter: &Reporter,
+    key_files: &[PathBuf],
 ) -> Result<RollbackReport, JournalError> {
     let apply = Apply {
         aws,
@@ -92,5 +96,5 @@ pub(super) async fn undo(
         Mode::Apply(apply),
         Progress::of(reporter, "rollback"),
     );
-    rollback(run, &mut gate).await
+    rollback(run, &mut gate, key_files).await
 }

@@ -21,8 +21,10 @@ use crate::state::StepState;
 /// The WIT package every plugin targets.
 const PACKAGE: &str = "switchyard:step";
 
-/// The versions of `switchyard:step` this host runs, oldest first.
-pub const VERSIONS: [&str; 3] = ["0.1.0", "0.2.0", "0.3.0"];
+/// The versions of `switchyard:step` this host runs, oldest first. A patch version only adds
+/// to the one before it (as WASI's 0.2.x do), so one set of bindings serves both: wasmtime's
+/// linker gives a plugin importing `@0.3.0` the `@0.3.1` definitions (semver-compatible).
+pub const VERSIONS: [&str; 4] = ["0.1.0", "0.2.0", "0.3.0", "0.3.1"];
 
 /// Adds WASI (with nothing granted) and every version of every switchyard interface to
 /// `linker`.
@@ -40,8 +42,8 @@ pub(crate) enum StepPre {
     V0_1_0(since_v0_1_0::StepPre<StepState>),
     /// Built for 0.2.0.
     V0_2_0(since_v0_2_0::StepPre<StepState>),
-    /// Built for the latest version.
-    Latest(latest::StepPre<StepState>),
+    /// Built for the latest version, or an earlier patch of it (the version it imports).
+    Latest(latest::StepPre<StepState>, &'static str),
 }
 
 impl StepPre {
@@ -55,7 +57,7 @@ impl StepPre {
         Ok(match version {
             "0.1.0" => Self::V0_1_0(since_v0_1_0::StepPre::new(pre).map_err(exports)?),
             "0.2.0" => Self::V0_2_0(since_v0_2_0::StepPre::new(pre).map_err(exports)?),
-            _ => Self::Latest(latest::StepPre::new(pre).map_err(exports)?),
+            _ => Self::Latest(latest::StepPre::new(pre).map_err(exports)?, version),
         })
     }
 
@@ -64,7 +66,7 @@ impl StepPre {
         match self {
             Self::V0_1_0(_) => VERSIONS[0],
             Self::V0_2_0(_) => VERSIONS[1],
-            Self::Latest(_) => VERSIONS[2],
+            Self::Latest(_, version) => version,
         }
     }
 
@@ -83,7 +85,7 @@ impl StepPre {
                 .call_describe(store)
                 .await?
                 .cast(),
-            Self::Latest(pre) => pre
+            Self::Latest(pre, _) => pre
                 .instantiate_async(&mut *store)
                 .await?
                 .call_describe(store)
@@ -109,7 +111,7 @@ impl StepPre {
                 let step = pre.instantiate_async(&mut *store).await?;
                 step.call_run(store, &context.cast(), input).await?.cast()
             }
-            Self::Latest(pre) => {
+            Self::Latest(pre, _) => {
                 let step = pre.instantiate_async(&mut *store).await?;
                 step.call_run(store, &context.cast(), input).await?.cast()
             }

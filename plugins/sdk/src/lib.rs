@@ -24,7 +24,7 @@
 #[allow(clippy::too_many_arguments)]
 pub mod wit {
     wit_bindgen::generate!({
-        path: "../../wit/step@0.3.0",
+        path: "../../wit/step@0.3.1",
         world: "switchyard:step/step",
         pub_export_macro: true,
         default_bindings_module: "switchyard_sdk::wit",
@@ -36,7 +36,9 @@ pub use wit::Guest as Step;
 pub use wit::switchyard::step::types::{
     AwsError, DeniedError, Description, Error, InvalidInputError, StepContext, StepError,
 };
-pub use wit::switchyard::step::{certificates, distributions, dns, domain_names, identity, log, run, storage};
+pub use wit::switchyard::step::{
+    certificates, credentials, distributions, dns, domain_names, identity, log, run, storage,
+};
 
 pub mod date;
 pub mod names;

@@ -109,7 +109,7 @@ impl Emulator {
         let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
         assert!(
             head.contains(" 200 ") || head.contains(" 201 "),
-            "{method} {path}: {head}"
+            "{method} {path}: {head}\n\n{body}"
         );
         body.to_owned()
     }

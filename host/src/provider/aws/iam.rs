@@ -1,4 +1,6 @@
-//! IAM server certificates.
+//! IAM: server certificates here, users' credentials in [`users`].
+
+mod users;
 
 use async_trait::async_trait;
 use aws_sdk_iam::types::{ServerCertificateMetadata, SummaryKeyType};

@@ -4,8 +4,10 @@ use async_trait::async_trait;
 
 use super::{Found, Memory, conflict, fake_id, look, not_found};
 use crate::certs::Bundle;
-use crate::model::{AccountQuota, ServerCertificate, ServerCertificateDetail};
-use crate::provider::{CloudfrontRead, IamRead, IamWrite, Result};
+use crate::model::{
+    AccessKey, AccountQuota, AccountSummary, IamUser, ServerCertificate, ServerCertificateDetail, SigningCertificate,
+};
+use crate::provider::{CloudfrontRead, CredentialsRead, IamRead, IamWrite, Result};
 
 #[async_trait]
 impl IamRead for Memory {
@@ -106,5 +108,60 @@ impl IamWrite for Memory {
         st.server_certificates.insert(name.to_owned(), None);
         st.server_certificates_added -= 1;
         Ok(())
+    }
+}
+
+/// Credentials are read, never written, by the host: a plan reads them from AWS; the fake has
+/// no users and an account with nothing in it.
+#[async_trait]
+impl CredentialsRead for Memory {
+    async fn account_alias(&self) -> Result<Option<String>> {
+        match &self.parent {
+            Some(parent) => parent.account_alias().await,
+            None => Ok(None),
+        }
+    }
+
+    async fn list_users(&self) -> Result<Vec<IamUser>> {
+        match &self.parent {
+            Some(parent) => parent.list_users().await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    async fn list_access_keys(&self, user: &str) -> Result<Vec<AccessKey>> {
+        match &self.parent {
+            Some(parent) => parent.list_access_keys(user).await,
+            None => Err(not_found("IAM user", user)),
+        }
+    }
+
+    async fn list_signing_certificates(&self, user: &str) -> Result<Vec<SigningCertificate>> {
+        match &self.parent {
+            Some(parent) => parent.list_signing_certificates(user).await,
+            None => Err(not_found("IAM user", user)),
+        }
+    }
+
+    async fn mfa_devices(&self, user: &str) -> Result<u32> {
+        match &self.parent {
+            Some(parent) => parent.mfa_devices(user).await,
+            None => Err(not_found("IAM user", user)),
+        }
+    }
+
+    async fn account_summary(&self) -> Result<AccountSummary> {
+        let quota = self.server_certificate_quota().await?;
+        match &self.parent {
+            Some(parent) => Ok(AccountSummary {
+                server_certificates: quota.used,
+                ..parent.account_summary().await?
+            }),
+            None => Ok(AccountSummary {
+                server_certificates: quota.used,
+                server_certificates_quota: quota.limit,
+                ..AccountSummary::default()
+            }),
+        }
     }
 }

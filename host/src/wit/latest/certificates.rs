@@ -145,12 +145,10 @@ impl Host for StepState {
                 aws.get_server_certificate(&name).await
             })
             .await?;
-        let call = Call::new(Capability::IamWrite, "delete server certificate").on(&detail.meta.path);
-        let change = DeleteServerCertificate {
-            name: name.clone(),
-            path: Some(detail.meta.path.clone()),
-        };
-        self.gate.write(call, change).await
+        let path = detail.meta.path.clone();
+        let call = Call::new(Capability::IamWrite, "delete server certificate").on(&path);
+        // Its public parts are journaled, so that a rollback given its key can upload it again.
+        self.gate.write(call, DeleteServerCertificate::keeping(detail)).await
     }
 
     async fn import_certificate(

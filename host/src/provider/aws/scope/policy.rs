@@ -51,6 +51,9 @@ enum Arn {
     ServerCertificate,
     /// ACM certificates, by ARN.
     AcmCertificate,
+    /// IAM users, by name under any path (IAM's `*` spans `/`, so `user/*alice` also reaches
+    /// `malice`: the gate stays the exact check).
+    User,
 }
 
 /// How the gate lets the host make a call.
@@ -151,6 +154,22 @@ const IAM_WRITE: &[Use] = &[
     // A plan's view: whether a distribution still uses a certificate it deletes (in apply,
     // IAM answers `DeleteConflict`).
     plan_view(held("cloudfront:ListDistributions", Arn::Star)),
+];
+
+const CREDENTIALS_READ: &[Use] = &[
+    // credentials.caller: who calls, and the account's alias, under any grant.
+    held("sts:GetCallerIdentity", Arn::Star),
+    held("iam:ListAccountAliases", Arn::Star),
+    // credentials.list-users: every user, then only those the grant covers are returned.
+    held("iam:ListUsers", Arn::Star),
+    // credentials.list-access-keys (each key's last use), list-signing-certificates,
+    // mfa-devices: on the user.
+    on("iam:ListAccessKeys", Arn::User),
+    on("iam:GetAccessKeyLastUsed", Arn::User),
+    on("iam:ListSigningCertificates", Arn::User),
+    on("iam:ListMFADevices", Arn::User),
+    // credentials.account-summary: the whole account.
+    unnamed("iam:GetAccountSummary"),
 ];
 
 const ACM_READ: &[Use] = &[
@@ -286,6 +305,7 @@ fn uses(capability: Capability) -> &'static [Use] {
         Capability::Route53Write => ROUTE53_WRITE,
         Capability::S3Read => S3_READ,
         Capability::S3Write => S3_WRITE,
+        Capability::CredentialsRead => CREDENTIALS_READ,
         Capability::CertificatesLoad | Capability::FilesRead => &[],
     }
 }
@@ -375,6 +395,10 @@ fn arn(shape: Arn, partition: &str, account: &str, pattern: Option<&str>) -> Str
         Arn::HostedZone => format!("arn:{partition}:route53:::hostedzone/{named}"),
         Arn::HealthChecks => format!("arn:{partition}:route53:::healthcheck/*"),
         Arn::Changes => format!("arn:{partition}:route53:::change/*"),
+        Arn::User => match pattern {
+            Some(_) => format!("arn:{partition}:iam::{account}:user/*{named}"),
+            None => format!("arn:{partition}:iam::{account}:user/*"),
+        },
         Arn::Bucket => format!("arn:{partition}:s3:::{named}"),
         Arn::Objects => format!("arn:{partition}:s3:::{named}/*"),
         // A certificate's ARN is its path, then its name: the path grant is a prefix of it.

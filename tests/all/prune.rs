@@ -1,0 +1,259 @@
+//! The `prune-certs` step against the emulator: it keeps what a distribution uses and the newest
+//! of each name, deletes the rest through plan and journal, deletes nothing the second time,
+//! and a rollback given the key files uploads the deleted ones again.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use aws_sdk_iam::Client;
+use serde_json::Value;
+
+use crate::support::certs::{LeafSpec, Pki, write};
+use crate::support::site::{Site, outputs};
+
+const PRUNE: &str = r#"[workflow]
+name = "prune"
+region = "us-east-1"
+
+[[step]]
+id = "prune"
+plugin = "prune-certs"
+with = { path_prefix = "/cloudfront/", keep = 2 }
+grants = ["iam:read", "iam:write:/cloudfront/", "cloudfront:read"]
+"#;
+
+/// Uploads an old certificate of the site's base name, valid for `days`, its key in `dir`.
+async fn old_certificate(iam: &Client, dir: &Path, name: &str, days: i64) {
+    let pki = Pki::new();
+    let leaf = pki.leaf(LeafSpec {
+        to: days,
+        ..LeafSpec::default()
+    });
+    write(dir, &format!("{name}.key"), leaf.key_pem());
+    iam.upload_server_certificate()
+        .server_certificate_name(name)
+        .path("/cloudfront/")
+        .certificate_body(leaf.pem())
+        .private_key(leaf.key_pem())
+        .certificate_chain(pki.intermediate.pem())
+        .send()
+        .await
+        .expect("upload an old certificate");
+}
+
+async fn names(iam: &Client) -> BTreeSet<String> {
+    iam.list_server_certificates()
+        .send()
+        .await
+        .expect("list")
+        .server_certificate_metadata_list
+        .into_iter()
+        .map(|m| m.server_certificate_name)
+        .collect()
+}
+
+fn deletes(emulator_writes: &[Value]) -> Vec<String> {
+    emulator_writes
+        .iter()
+        .filter_map(|w| w["action"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Three older certificates of the site's name and one of another: the one in use and the newest
+/// other of the site's name are kept, the two oldest deleted (plan first: no write), the other
+/// name's only one kept; a second apply deletes nothing; rollback needs the keys, and with them
+/// uploads both again.
+#[tokio::test]
+async fn prune_keeps_what_is_used_and_the_newest_and_rollback_restores_the_rest() {
+    let site = Site::new().await;
+    site.apply();
+    let iam = Client::new(&site.sdk);
+    let in_use: Vec<String> = names(&iam).await.into_iter().collect();
+    assert_eq!(in_use.len(), 1, "the seed workflow uploaded one: {in_use:?}");
+    let keys = site.path().join("old-keys");
+    std::fs::create_dir(&keys).expect("keys dir");
+    for (name, days) in [
+        ("www-example-com-20260110-0a0a0a0a", 10),
+        ("www-example-com-20260120-0b0b0b0b", 20),
+        ("www-example-com-20260130-0c0c0c0c", 30),
+        ("api-example-com-20260105-0d0d0d0d", 5),
+    ] {
+        old_certificate(&iam, &keys, name, days).await;
+    }
+    std::fs::write(site.path().join("prune.toml"), PRUNE).expect("write");
+    let prune = site.path().join("prune.toml");
+    let prune = prune.to_str().expect("utf-8");
+
+    site.clear_log();
+    let plan = site.emulator.switchyard().dir(site.path()).run(["plan", prune]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
+    for name in ["www-example-com-20260110-0a0a0a0a", "www-example-com-20260120-0b0b0b0b"] {
+        assert!(
+            plan.stdout
+                .contains(&format!("- delete IAM server certificate /cloudfront/{name}")),
+            "{plan:?}"
+        );
+    }
+    assert!(
+        plan.stdout.contains("its private key is not"),
+        "the plan says the key is not kept: {plan:?}"
+    );
+
+    let applied = site
+        .emulator
+        .switchyard()
+        .dir(site.path())
+        .run(["apply", "--output", "json", prune]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    let report = applied.json();
+    let out = outputs(&report, "prune");
+    let kept: BTreeSet<&str> = out["kept"]
+        .as_array()
+        .expect("kept")
+        .iter()
+        .filter_map(|k| k["name"].as_str())
+        .collect();
+    let expected_kept: BTreeSet<&str> = [
+        in_use[0].as_str(),
+        "www-example-com-20260130-0c0c0c0c",
+        "api-example-com-20260105-0d0d0d0d",
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(kept, expected_kept, "{out:#}");
+    let used = out["kept"]
+        .as_array()
+        .expect("kept")
+        .iter()
+        .find(|k| k["name"] == in_use[0].as_str())
+        .expect("in use");
+    assert_eq!(used["reason"], "in-use", "{used:#}");
+    assert_eq!(
+        used["used_by"].as_array().map(Vec::len),
+        Some(1),
+        "names the distribution: {used:#}"
+    );
+    assert_eq!(
+        deletes(&site.emulator.writes()),
+        ["DeleteServerCertificate", "DeleteServerCertificate"]
+    );
+    assert_eq!(
+        names(&iam).await,
+        expected_kept.iter().map(|s| (*s).to_owned()).collect(),
+        "exactly the two oldest are gone"
+    );
+    assert_eq!(out["quota"]["used_before"], 5, "{out:#}");
+    assert_eq!(out["quota"]["used_after"], 3, "{out:#}");
+    let journal = std::fs::read_dir(site.path().join(".switchyard/runs"))
+        .expect("runs")
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect::<String>();
+    assert!(journal.contains("BEGIN CERTIFICATE"), "the public parts are kept");
+    assert!(!journal.contains("PRIVATE KEY"), "never a private key");
+
+    site.clear_log();
+    let again = site
+        .emulator
+        .switchyard()
+        .dir(site.path())
+        .run(["apply", "--output", "json", prune]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert_eq!(outputs(&again.json(), "prune")["deleted"], Value::Array(Vec::new()));
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "nothing left to prune");
+
+    let run = report["run"].as_str().expect("run id");
+    let no_key = site
+        .emulator
+        .switchyard()
+        .dir(site.path())
+        .run(["rollback", run, "--yes"]);
+    assert_eq!(no_key.code, 1, "{no_key:?}");
+    assert!(
+        no_key.stdout.contains("--key FILE") || no_key.stderr.contains("--key FILE"),
+        "{no_key:?}"
+    );
+    assert_eq!(names(&iam).await.len(), 3, "nothing uploaded without a key");
+
+    let key = |name: &str| keys.join(format!("{name}.key")).display().to_string();
+    let with_keys = site.emulator.switchyard().dir(site.path()).run([
+        "rollback",
+        run,
+        "--yes",
+        "--key",
+        &key("www-example-com-20260110-0a0a0a0a"),
+        "--key",
+        &key("www-example-com-20260120-0b0b0b0b"),
+    ]);
+    assert_eq!(with_keys.code, 0, "{with_keys:?}");
+    assert_eq!(names(&iam).await.len(), 5, "both uploaded again");
+}
+
+/// `examples/renewal.toml` on the seed site with a renewed certificate: the new one is uploaded
+/// and put on the distribution, the old one kept (the newest two of the name); a second apply
+/// writes nothing.
+#[tokio::test]
+async fn the_renewal_example_renews_and_converges() {
+    let site = Site::new().await;
+    site.apply();
+    let iam = Client::new(&site.sdk);
+    let before = names(&iam).await;
+    let renewal = std::fs::read_to_string(crate::support::root().join("examples/renewal.toml")).expect("read");
+    let validate = "domains = \"${vars.domains}\" }";
+    assert!(renewal.contains(validate), "the example's validate step has changed");
+    let renewal = renewal.replace(
+        validate,
+        "domains = \"${vars.domains}\", trust_store = \"certs/root.pem\" }",
+    );
+    std::fs::write(site.path().join("renewal.toml"), renewal).expect("write");
+    site.new_certificate(120);
+    let file = site.path().join("renewal.toml");
+    let file = file.to_str().expect("utf-8");
+
+    let applied = site
+        .emulator
+        .switchyard()
+        .dir(site.path())
+        .run(["apply", "--output", "json", file]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    let report = applied.json();
+    let uploaded = outputs(&report, "upload")["name"].as_str().expect("name").to_owned();
+    let after = names(&iam).await;
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert!(after.contains(&uploaded) && before.is_subset(&after), "{after:?}");
+    assert_eq!(outputs(&report, "prune")["deleted"], Value::Array(Vec::new()));
+    let cf = aws_sdk_cloudfront::Client::new(&site.sdk);
+    let id = outputs(&report, "attach")["distribution_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let config = cf.get_distribution_config().id(&id).send().await.expect("config");
+    let viewer = config
+        .distribution_config
+        .and_then(|c| c.viewer_certificate)
+        .expect("viewer");
+    let detail = iam
+        .get_server_certificate()
+        .server_certificate_name(&uploaded)
+        .send()
+        .await
+        .expect("get");
+    let cert_id = detail
+        .server_certificate
+        .and_then(|c| c.server_certificate_metadata)
+        .map(|m| m.server_certificate_id);
+    assert_eq!(
+        viewer.iam_certificate_id, cert_id,
+        "the renewed certificate is on the distribution"
+    );
+
+    site.clear_log();
+    let again = site
+        .emulator
+        .switchyard()
+        .dir(site.path())
+        .run(["apply", "--output", "json", file]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "converged");
+}
