@@ -265,3 +265,43 @@ async fn root_access_keys_fail_the_audit() {
     );
     assert_eq!(audit["errors"], 2, "{audit:#}");
 }
+
+/// In a workflow, a grant narrowed to one user: `users = "all"` audits only that user and says
+/// the account summary was not checked; a user outside the grant is `denied`, naming the grant.
+#[tokio::test]
+async fn a_narrowed_grant_audits_only_its_users() {
+    let emulator = Emulator::start();
+    let account = build(&emulator).await;
+    let step = |users: &str| {
+        format!(
+            "[workflow]\nname = \"audit\"\nregion = \"us-east-1\"\n\n[[step]]\nid = \"audit\"\nplugin = \"audit-credentials\"\nwith = {{ users = {users} }}\ngrants = [\"credentials:read:deploy\"]\n"
+        )
+    };
+    let (_dir, file) = crate::support::workflow(&step("\"all\""));
+    let run = as_auditor(&emulator, &account).run(["plan", "--output", "json", file.to_str().expect("utf-8")]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let audit = crate::support::site::outputs(&run.json(), "audit").clone();
+    let users: Vec<&str> = audit["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .collect();
+    assert_eq!(users, ["deploy"], "{audit:#}");
+    assert!(
+        audit["not_checked"].as_array().is_some_and(|n| !n.is_empty()),
+        "the account summary needs the whole-account grant: {audit:#}"
+    );
+
+    let (_dir, file) = crate::support::workflow(&step("[\"fresh\"]"));
+    let run = as_auditor(&emulator, &account).run(["plan", "--output", "json", file.to_str().expect("utf-8")]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let failure = &run.json()["steps"][0]["failure"];
+    assert_eq!(failure["code"], "denied", "{failure:#}");
+    assert!(
+        failure["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("credentials:read") && m.contains("fresh")),
+        "{failure:#}"
+    );
+}

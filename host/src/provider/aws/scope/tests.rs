@@ -428,3 +428,33 @@ async fn a_role_of_another_account_is_refused_before_anything_is_sent() {
     );
     assert!(err.to_string().contains("GetCallerIdentity not sent"), "{err}");
 }
+
+#[test]
+fn a_credentials_grant_narrows_to_its_users_and_never_reaches_the_account_summary() {
+    assert_eq!(
+        policy(&["credentials:read:deploy-*"], Purpose::Plan),
+        document(vec![
+            statement(
+                &["iam:ListAccountAliases", "iam:ListUsers", "sts:GetCallerIdentity"],
+                &["*"]
+            ),
+            statement(
+                &[
+                    "iam:GetAccessKeyLastUsed",
+                    "iam:ListAccessKeys",
+                    "iam:ListMFADevices",
+                    "iam:ListSigningCertificates"
+                ],
+                &["arn:aws:iam::123456789012:user/*deploy-*"]
+            ),
+        ])
+    );
+    let all = policy(&["credentials:read"], Purpose::Plan);
+    assert!(actions(&all).contains(&"iam:GetAccountSummary".to_owned()), "{all}");
+    assert!(
+        actions(&all)
+            .iter()
+            .all(|a| !a.contains("Create") && !a.contains("Delete")),
+        "{all}"
+    );
+}
