@@ -1,8 +1,9 @@
-"""Fidelity rules 1-4 and 14: IAM server certificates (see README.md)."""
+"""Fidelity rules 1-4, 14 and 19: IAM server certificates (see README.md)."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Any, Callable
 
 from .guards import FidelityPatchError, _import, _replace, _require, _require_source
 from .lock import _LOCK
@@ -30,6 +31,45 @@ def _server_certificate_id(backend: Any, cert: Any) -> str:
                 break
         cert.switchyard_server_certificate_id = cid
         return cid
+
+
+# Where each IamResponse method that emits ServerCertificateMetadata has it in its result.
+_METADATA_IN = {
+    "upload_server_certificate": lambda result: [result["ServerCertificateMetadata"]],
+    "get_server_certificate": lambda result: [result["ServerCertificate"]["ServerCertificateMetadata"]],
+    "list_server_certificates": lambda result: result["ServerCertificateMetadataList"],
+}
+
+
+def _patch_metadata_responses(name: str, fix: Callable[[Any, Any, dict], None], *snippets: str) -> None:
+    """Wrap IamResponse's Upload/Get/ListServerCertificate(s) (every place moto
+    5.2.5 emits ServerCertificateMetadata) so that `fix(backend, cert, metadata)`
+    rewrites each metadata dict of the result, `cert` being the certificate it
+    names. Each rule that rewrites metadata fields wraps them once more (rules 2
+    and 19), so they compose in number order. `snippets` must appear in each of
+    moto's methods (the hard-coded values the rule replaces)."""
+    IAMBackend, = _import(name, "moto.iam.models", "IAMBackend")
+    IamResponse, = _import(name, "moto.iam.responses", "IamResponse")
+    ActionResult, = _import(name, "moto.core.responses", "ActionResult")
+    _require(name, IAMBackend, "get_server_certificate", ("name",))
+    originals = {attr: _require(name, IamResponse, attr) for attr in _METADATA_IN}
+    for fn in originals.values():
+        _require_source(name, fn, "ServerCertificateMetadata", "ServerCertificateName", *snippets)
+
+    def wrap(orig: Callable, metadata_in: Callable[[dict], list]) -> Callable:
+        def patched(self):
+            res = orig(self)
+            if not isinstance(res, ActionResult) or not isinstance(res.result, dict):
+                raise FidelityPatchError(f"{name}: unexpected moto result {res!r}")
+            backend = self.backend
+            for metadata in metadata_in(res.result):
+                fix(backend, backend.get_server_certificate(metadata["ServerCertificateName"]), metadata)
+            return res
+
+        return patched
+
+    for attr, orig in originals.items():
+        _replace(IamResponse, attr, orig, wrap(orig, _METADATA_IN[attr]))
 
 
 def _iam_certificate_by_id(account_id: str, partition: str, cert_id: str) -> Any:
@@ -84,16 +124,7 @@ def patch_iam_unique_server_certificate_ids() -> None:
     """
     name = "patch_iam_unique_server_certificate_ids"
     IAMBackend, = _import(name, "moto.iam.models", "IAMBackend")
-    IamResponse, = _import(name, "moto.iam.responses", "IamResponse")
-    ActionResult, = _import(name, "moto.core.responses", "ActionResult")
     orig_backend = _require(name, IAMBackend, "upload_server_certificate")
-    _require(name, IAMBackend, "get_server_certificate", ("name",))
-    originals = {
-        attr: _require(name, IamResponse, attr)
-        for attr in ("upload_server_certificate", "get_server_certificate", "list_server_certificates")
-    }
-    for fn in originals.values():
-        _require_source(name, fn, "ServerCertificateId", "ServerCertificateName")
 
     def upload_backend(self, *args, **kwargs):
         cert = orig_backend(self, *args, **kwargs)
@@ -102,34 +133,10 @@ def patch_iam_unique_server_certificate_ids() -> None:
 
     _replace(IAMBackend, "upload_server_certificate", orig_backend, upload_backend)
 
-    def _fix(response: Any, metadata: dict) -> None:
-        backend = response.backend
-        cert = backend.get_server_certificate(metadata["ServerCertificateName"])
+    def fix(backend: Any, cert: Any, metadata: dict) -> None:
         metadata["ServerCertificateId"] = _server_certificate_id(backend, cert)
 
-    def _result(res: Any) -> dict:
-        if not isinstance(res, ActionResult) or not isinstance(res.result, dict):
-            raise FidelityPatchError(f"{name}: unexpected moto result {res!r}")
-        return res.result
-
-    def upload_server_certificate(self):
-        res = originals["upload_server_certificate"](self)
-        _fix(self, _result(res)["ServerCertificateMetadata"])
-        return res
-
-    def get_server_certificate(self):
-        res = originals["get_server_certificate"](self)
-        _fix(self, _result(res)["ServerCertificate"]["ServerCertificateMetadata"])
-        return res
-
-    def list_server_certificates(self):
-        res = originals["list_server_certificates"](self)
-        for metadata in _result(res)["ServerCertificateMetadataList"]:
-            _fix(self, metadata)
-        return res
-
-    for new in (upload_server_certificate, get_server_certificate, list_server_certificates):
-        _replace(IamResponse, new.__name__, originals[new.__name__], new)
+    _patch_metadata_responses(name, fix, "ServerCertificateId")
 
 
 @rule(3, "iam", "ListServerCertificates returns only certificates whose path starts with PathPrefix")
@@ -231,3 +238,72 @@ def patch_iam_server_certificates_quota() -> None:
             return orig(self, cert_name, cert_body, private_key, cert_chain=cert_chain, path=path)
 
     _replace(IAMBackend, "upload_server_certificate", orig, upload_server_certificate)
+
+
+def _utc_iso(when: datetime.datetime) -> str:
+    """A datetime as IAM writes it: UTC, ISO 8601, whole seconds, `Z`."""
+    return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def _upload_date(cert: Any) -> datetime.datetime:
+    """When the certificate was uploaded (recorded by rule 19's upload patch;
+    a certificate that did not come through it gets the time of first use)."""
+    with _LOCK:
+        when = getattr(cert, "switchyard_upload_date", None)
+        if when is None:
+            when = cert.switchyard_upload_date = _now()
+        return when
+
+
+def _not_after(body: Any) -> datetime.datetime | None:
+    """The notAfter (UTC) of a PEM certificate body (its first certificate), or
+    None if it does not parse (moto stores any text)."""
+    from cryptography import x509
+
+    try:
+        return x509.load_pem_x509_certificate(str(body).encode("utf-8")).not_valid_after_utc
+    except Exception:
+        return None
+
+
+@rule(19, "iam", "server certificate metadata has the certificate's own Expiration (its notAfter) "
+                 "and UploadDate (when it was uploaded)")
+def patch_iam_server_certificate_dates() -> None:
+    """IAM ServerCertificateMetadata (Upload/Get/ListServerCertificate(s)) gives
+    the certificate body's notAfter as Expiration and the time of the upload as
+    UploadDate (UTC, ISO 8601 with `Z`); moto returns the constants
+    2012-05-08T01:02:03.004Z and 2010-05-08T01:02:03.004Z for every
+    certificate. A body that does not parse as a PEM certificate (moto accepts
+    any text; AWS refuses it) keeps moto's Expiration.
+
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ServerCertificateMetadata.html
+    ("Expiration: The date on which the certificate is set to expire."
+    "UploadDate: The date when the server certificate was uploaded.")
+    """
+    name = "patch_iam_server_certificate_dates"
+    IAMBackend, Certificate = _import(name, "moto.iam.models", "IAMBackend", "Certificate")
+    orig = _require(name, IAMBackend, "upload_server_certificate",
+                    ("cert_name", "cert_body", "private_key", "cert_chain", "path"))
+    _require_source(name, orig, "self.certificates[certificate_id] = cert", "return cert")
+    _require_source(name, Certificate.__init__, "self.cert_body = cert_body")
+
+    def upload_server_certificate(self, cert_name, cert_body, private_key, cert_chain=None, path=None):
+        with _LOCK:  # a List in between does not see it without its date
+            cert = orig(self, cert_name, cert_body, private_key, cert_chain=cert_chain, path=path)
+            cert.switchyard_upload_date = _now()
+            return cert
+
+    _replace(IAMBackend, "upload_server_certificate", orig, upload_server_certificate)
+
+    def fix(backend: Any, cert: Any, metadata: dict) -> None:
+        metadata["UploadDate"] = _utc_iso(_upload_date(cert))
+        not_after = _not_after(cert.cert_body)
+        if not_after is not None:
+            metadata["Expiration"] = _utc_iso(not_after)
+
+    _patch_metadata_responses(name, fix, '"UploadDate": "2010-05-08T01:02:03.004Z"',
+                              '"Expiration": "2012-05-08T01:02:03.004Z"')

@@ -66,12 +66,14 @@ def error(excinfo: Any) -> tuple[str, int]:
     return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
 
 
-_PEM: dict[int, tuple[str, str]] = {}
+_PEM: dict[tuple[int, str, int], tuple[str, str]] = {}
 
 
-def certificate(serial: int = 0x0771_71F4_0000_0000_0000_0000_0000_0001, name: str = "www.example.com") -> tuple[str, str]:
-    """(certificate PEM, private key PEM): self-signed, with this serial number."""
-    if serial not in _PEM:
+def certificate(serial: int = 0x0771_71F4_0000_0000_0000_0000_0000_0001, name: str = "www.example.com",
+                days: int = 90) -> tuple[str, str]:
+    """(certificate PEM, private key PEM): self-signed, with this serial number,
+    valid from a day ago until `days` days from now (made once per process)."""
+    if (serial, name, days) not in _PEM:
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.hazmat.primitives.asymmetric import ec
@@ -82,15 +84,15 @@ def certificate(serial: int = 0x0771_71F4_0000_0000_0000_0000_0000_0001, name: s
         now = datetime.datetime.now(datetime.timezone.utc)
         cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
                 .serial_number(serial).not_valid_before(now - datetime.timedelta(days=1))
-                .not_valid_after(now + datetime.timedelta(days=90))
+                .not_valid_after(now + datetime.timedelta(days=days))
                 .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
                 .sign(key, hashes.SHA256()))
-        _PEM[serial] = (
+        _PEM[serial, name, days] = (
             cert.public_bytes(serialization.Encoding.PEM).decode(),
             key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                               serialization.NoEncryption()).decode(),
         )
-    return _PEM[serial]
+    return _PEM[serial, name, days]
 
 
 def upload(iam: Any, name: str, path: str = "/cloudfront/") -> dict:

@@ -68,10 +68,10 @@ def test_moto_is_the_pinned_version():
     assert guards._moto_version() == guards.PINNED_MOTO_VERSION == "5.2.5"
 
 
-def test_registry_has_rules_1_to_18_each_one_patch():
+def test_registry_has_rules_1_to_19_each_one_patch():
     rules = registry.rules()
-    assert [r.number for r in rules] == list(range(1, 19))
-    assert len({r.patch for r in rules}) == 18
+    assert [r.number for r in rules] == list(range(1, 20))
+    assert len({r.patch for r in rules}) == 19
     assert all(r.service in registry.SERVICE_NAMES and r.summary for r in rules)
     assert all(r.patch.__name__.startswith(f"patch_{r.service}_") for r in rules)
     assert sorted(registry.hook_patches()) == ["cloudfront-race", "iam-access-key", "iam-quota", "iam-root"]
@@ -82,7 +82,7 @@ def test_registering_a_number_twice_or_an_unknown_service_fails():
         registry.rule(1, "iam", "again")(lambda: None)
     with pytest.raises(ValueError, match="unknown service"):
         registry.rule(99, "ec2", "no")
-    assert len(registry.rules()) == 18
+    assert len(registry.rules()) == 19
 
 
 def test_apply_patches_applies_once(emulator):

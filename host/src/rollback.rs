@@ -100,8 +100,10 @@ pub async fn rollback(run: &Run, gate: &mut Gate, key_files: &[PathBuf]) -> Resu
             continue;
         }
         let mut change = record.change.clone();
-        if let Change::DeleteServerCertificate(deleted) = &mut change {
-            deleted.key_files = key_files.to_vec();
+        match &mut change {
+            Change::DeleteServerCertificate(deleted) => deleted.key_files = key_files.to_vec(),
+            Change::DeleteAcmCertificate(deleted) => deleted.key_files = key_files.to_vec(),
+            _ => {}
         }
         let event = match undo_one(gate, &change, record.created.as_deref(), record.seq).await {
             Ok(changes) => {

@@ -257,3 +257,89 @@ async fn the_renewal_example_renews_and_converges() {
     assert_eq!(again.code, 0, "{again:?}");
     assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "converged");
 }
+
+/// With `acm = true`: of three ACM certificates upload-cert imported (tagged as switchyard's),
+/// the newest is kept and the two others deleted; one imported outside switchyard is never
+/// touched; rollback with the two keys imports both again.
+#[tokio::test]
+async fn prune_reaches_only_the_acm_certificates_switchyard_imported() {
+    let site = Site::new().await;
+    site.acm_upload_only();
+    let keys = site.path().join("old-keys");
+    std::fs::create_dir(&keys).expect("keys dir");
+    for (n, days) in [(1, 90), (2, 120), (3, 150)] {
+        if n > 1 {
+            site.new_certificate(days);
+        }
+        site.apply();
+        std::fs::copy(site.path().join("certs/site.key"), keys.join(format!("{n}.key"))).expect("keep the key");
+    }
+    let acm = aws_sdk_acm::Client::new(&site.sdk);
+    let pki = Pki::new();
+    let foreign = pki.leaf(LeafSpec {
+        to: 10,
+        ..LeafSpec::default()
+    });
+    let foreign_arn = acm
+        .import_certificate()
+        .certificate(aws_sdk_acm::primitives::Blob::new(foreign.pem()))
+        .private_key(aws_sdk_acm::primitives::Blob::new(foreign.key_pem()))
+        .send()
+        .await
+        .expect("import outside switchyard")
+        .certificate_arn
+        .expect("arn");
+    let arns = || async {
+        acm.list_certificates()
+            .send()
+            .await
+            .expect("list")
+            .certificate_summary_list
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|c| c.certificate_arn)
+            .collect::<BTreeSet<String>>()
+    };
+    assert_eq!(arns().await.len(), 4);
+    let prune = PRUNE.replace("keep = 2 }", "keep = 1, acm = true }").replace(
+        "\"cloudfront:read\"]",
+        "\"cloudfront:read\", \"acm:read\", \"acm:write\"]",
+    );
+    std::fs::write(site.path().join("prune.toml"), prune).expect("write");
+    let file = site.path().join("prune.toml");
+    let file = file.to_str().expect("utf-8");
+
+    site.clear_log();
+    let applied = site
+        .emulator
+        .switchyard()
+        .dir(site.path())
+        .run(["apply", "--output", "json", file]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    let report = applied.json();
+    let out = outputs(&report, "prune");
+    let deleted: Vec<&str> = out["deleted"]
+        .as_array()
+        .expect("deleted")
+        .iter()
+        .filter_map(|d| d["store"].as_str())
+        .collect();
+    assert_eq!(deleted, ["acm", "acm"], "{out:#}");
+    assert_eq!(
+        deletes(&site.emulator.writes()),
+        ["DeleteCertificate", "DeleteCertificate"]
+    );
+    let left = arns().await;
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.contains(&foreign_arn), "another's certificate is never pruned");
+
+    let run = report["run"].as_str().expect("run id");
+    let key = |n: u32| keys.join(format!("{n}.key")).display().to_string();
+    let rolled =
+        site.emulator
+            .switchyard()
+            .dir(site.path())
+            .run(["rollback", run, "--yes", "--key", &key(1), "--key", &key(2)]);
+    assert_eq!(rolled.code, 0, "{rolled:?}");
+    assert_eq!(arns().await.len(), 4, "both imported again (under new ARNs)");
+}

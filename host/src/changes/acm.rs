@@ -1,11 +1,12 @@
 //! ACM certificates: import and delete.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Forward, Kind, NotUndone, found, irreversible};
+use super::{Action, Change, Forward, Kind, NotUndone, found, irreversible, restore_bundle};
 use crate::certs::Bundle;
 use crate::error::HostError;
 use crate::provider::{Provider, Reader};
@@ -82,7 +83,7 @@ impl Kind for ImportCertificate {
                 current.in_use_by.join(", ")
             ))));
         }
-        Ok(vec![DeleteAcmCertificate { arn }.into()])
+        Ok(vec![DeleteAcmCertificate::of(arn).into()])
     }
 }
 
@@ -102,11 +103,34 @@ impl Forward for ImportCertificate {
     }
 }
 
-/// An ACM certificate is deleted.
+/// An ACM certificate is deleted. Its public parts are kept in the journal when they could be
+/// read, so that a rollback given its private key file can import it again (under a new ARN:
+/// ACM never gives an ARN twice).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DeleteAcmCertificate {
     /// Its ARN.
     pub arn: String,
+    /// Its certificate (PEM, public), when kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Its chain (PEM, public), when kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<String>,
+    /// The private key files a rollback was given (`--key`): never journaled.
+    #[serde(skip)]
+    pub key_files: Vec<PathBuf>,
+}
+
+impl DeleteAcmCertificate {
+    /// The deletion of `arn`, keeping nothing to restore it from.
+    pub fn of(arn: String) -> Self {
+        Self {
+            arn,
+            body: None,
+            chain: None,
+            key_files: Vec::new(),
+        }
+    }
 }
 
 #[async_trait]
@@ -120,11 +144,39 @@ impl Kind for DeleteAcmCertificate {
     }
 
     fn undo_text(&self) -> String {
-        "none: it cannot be undone".into()
+        match self.body {
+            Some(_) => "import it again, under a new ARN: its certificate and chain are kept, its private \
+                key is not (`switchyard rollback RUN --key FILE`)"
+                .into(),
+            None => "none: it cannot be undone".into(),
+        }
     }
 
-    async fn undo(&self, _aws: &dyn Reader, _created: Option<&str>) -> Result<Vec<Change>, NotUndone> {
-        irreversible("a deleted certificate's private key is not kept, so it cannot be restored")
+    async fn undo(&self, aws: &dyn Reader, _created: Option<&str>) -> Result<Vec<Change>, NotUndone> {
+        let Some(body) = &self.body else {
+            return irreversible("a deleted certificate's private key is not kept, so it cannot be restored");
+        };
+        let what = format!("ACM certificate {}", self.arn);
+        let bundle = restore_bundle(&what, body, self.chain.as_deref(), &self.key_files)?;
+        let serial = bundle.facts().leaf.serial;
+        // Imported again already (a rollback rolled back twice): found by its serial, as a new
+        // import is after a crash.
+        let imported = aws
+            .list_certificates()
+            .await?
+            .into_iter()
+            .any(|c| c.serial.as_deref() == Some(serial.as_str()));
+        if imported {
+            return Ok(Vec::new());
+        }
+        Ok(vec![
+            ImportCertificate {
+                serial,
+                replaces: None,
+                bundle: Some(bundle),
+            }
+            .into(),
+        ])
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Forward, Kind, NotUndone, found, irreversible};
+use super::{Action, Change, Forward, Kind, NotUndone, found, irreversible, restore_bundle};
 use crate::certs::Bundle;
 use crate::error::HostError;
 use crate::model::{ServerCertificate, ServerCertificateDetail};
@@ -169,28 +169,14 @@ impl Kind for DeleteServerCertificate {
             Err(HostError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
-        let Some(bundle) = Bundle::restore(body, self.chain.as_deref(), &self.key_files)? else {
-            return Err(NotUndone::Failed(HostError::invalid(
-                "--key",
-                "key-needed",
-                format!(
-                    "IAM server certificate {} can be uploaded again only with its private key, which \
-                     switchyard never keeps: give the key file with `--key FILE`{}",
-                    self.name,
-                    if self.key_files.is_empty() {
-                        ""
-                    } else {
-                        " (no key given is this certificate's)"
-                    }
-                ),
-            )));
-        };
+        let what = format!("IAM server certificate {}", self.name);
+        let bundle = restore_bundle(&what, body, self.chain.as_deref(), &self.key_files)?;
         Ok(vec![
             UploadServerCertificate {
                 name: self.name.clone(),
                 path: self.path.clone().unwrap_or_else(|| "/".into()),
                 serial: bundle.facts().leaf.serial,
-                bundle: Some(Arc::new(bundle)),
+                bundle: Some(bundle),
             }
             .into(),
         ])

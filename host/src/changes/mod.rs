@@ -293,6 +293,33 @@ fn irreversible<T>(why: &str) -> Result<T, NotUndone> {
     Err(NotUndone::Irreversible(why.to_owned()))
 }
 
+/// The bundle of a deleted certificate whose public parts were kept (`body`, `chain`), with the
+/// private key among `key_files` (a rollback's `--key`), to send it again; a failure naming the
+/// flag when no key given is its own.
+fn restore_bundle(
+    what: &str,
+    body: &str,
+    chain: Option<&str>,
+    key_files: &[std::path::PathBuf],
+) -> Result<std::sync::Arc<crate::certs::Bundle>, NotUndone> {
+    match crate::certs::Bundle::restore(body, chain, key_files)? {
+        Some(bundle) => Ok(std::sync::Arc::new(bundle)),
+        None => Err(NotUndone::Failed(HostError::invalid(
+            "--key",
+            "key-needed",
+            format!(
+                "{what} can be sent again only with its private key, which switchyard never keeps: give \
+                 the key file with `--key FILE`{}",
+                if key_files.is_empty() {
+                    ""
+                } else {
+                    " (no key given is this certificate's)"
+                }
+            ),
+        ))),
+    }
+}
+
 /// For a creation: the id of what it created, found again when it exists (or `None`).
 fn found(id: Option<String>) -> Result<Option<Option<String>>, HostError> {
     Ok(Some(id))

@@ -27,6 +27,10 @@ use crate::model::{
     ServerCertificate, ServerCertificateDetail, SigningCertificate, ViewerCertificate,
 };
 
+/// The tag switchyard puts on every certificate it imports into ACM (value `true`), so that
+/// its own can be told from the rest (prune them, never another's).
+pub const MANAGED_TAG: &str = "switchyard:managed";
+
 /// What a provider call returns.
 pub type Result<T> = std::result::Result<T, HostError>;
 
@@ -84,6 +88,10 @@ pub trait AcmRead: Send + Sync {
     async fn describe_certificate(&self, arn: &str) -> Result<AcmCertificate>;
     /// Every ACM certificate of the region, of every key type.
     async fn list_certificates(&self) -> Result<Vec<AcmCertificate>>;
+    /// The ACM certificates switchyard imported: those tagged [`MANAGED_TAG`] (each described).
+    async fn list_managed_certificates(&self) -> Result<Vec<AcmCertificate>>;
+    /// An ACM certificate's public PEM: its certificate and chain (`GetCertificate`).
+    async fn certificate_pem(&self, arn: &str) -> Result<(String, Option<String>)>;
 }
 
 /// ACM: writes.

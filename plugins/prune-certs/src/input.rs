@@ -20,6 +20,10 @@ pub struct Input {
     /// Report what would be deleted, deleting nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// Also prune the ACM certificates switchyard imported (tagged `switchyard:managed`),
+    /// grouped by domain name; needs `acm:read` and `acm:write` too.
+    #[serde(default)]
+    pub acm: bool,
 }
 
 /// The path prefix used when `path_prefix` is absent: where CloudFront's certificates are.
@@ -133,6 +137,11 @@ pub const SCHEMA: &str = r#"{
       "type": "boolean",
       "default": false,
       "description": "Report what would be deleted, deleting nothing."
+    },
+    "acm": {
+      "type": "boolean",
+      "default": false,
+      "description": "Also prune the ACM certificates switchyard imported (tagged switchyard:managed; never another's), grouped by domain name, with the same rule. Needs grants acm:read and acm:write too."
     }
   },
   "additionalProperties": false
@@ -150,6 +159,7 @@ pub const OUTPUT_SCHEMA: &str = r#"{
       "items": {
         "type": "object",
         "properties": {
+          "store": { "enum": ["iam", "acm"] },
           "name": { "type": "string" },
           "id": { "type": "string" },
           "expiration": { "type": ["string", "null"] },
@@ -163,6 +173,7 @@ pub const OUTPUT_SCHEMA: &str = r#"{
       "items": {
         "type": "object",
         "properties": {
+          "store": { "enum": ["iam", "acm"] },
           "name": { "type": "string" },
           "id": { "type": "string" },
           "expiration": { "type": ["string", "null"] }

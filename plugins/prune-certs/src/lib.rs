@@ -29,8 +29,11 @@ struct PruneCerts;
 struct Host;
 
 impl prune::Iam for Host {
-    fn delete(&mut self, name: &str) -> Result<(), Error> {
-        certificates::delete_server_certificate(name)
+    fn delete(&mut self, cert: &certificates::ServerCertificate) -> Result<(), Error> {
+        match policy::store(cert) {
+            "acm" => certificates::delete_certificate(&cert.arn),
+            _ => certificates::delete_server_certificate(&cert.name),
+        }
     }
     fn log(&mut self, level: Level, message: &str) {
         log::write(level, message);
@@ -74,7 +77,9 @@ impl Step for PruneCerts {
                 a CloudFront distribution uses is kept, and so are the newest (latest expiration) \
                 up to `keep` in all (2 by default, in-use ones counting), so a rollback still has \
                 its certificate; the rest are deleted one by one. `name` limits it to one base \
-                name; `dry_run` only reports. The private key is not kept: undoing a deletion \
+                name; `dry_run` only reports. With `acm = true`, the ACM certificates switchyard \
+                imported (tagged `switchyard:managed`) are pruned too, grouped by domain name \
+                (grants `acm:read` and `acm:write`). The private key is not kept: undoing a deletion \
                 needs the key file. Needs grants `iam:read` (not narrowed: the quota is \
                 account-wide), `iam:write` (for the path) and `cloudfront:read`. Outputs `kept` \
                 (with the distributions using each), `deleted`, and the account's `quota` before \
@@ -93,22 +98,35 @@ impl Step for PruneCerts {
             log::write(Level::Warn, &warning);
         }
         let certs = certificates::list_server_certificates(&input.path_prefix)?;
-        // Read once: each deletion is checked against this set, and IAM refuses one in use.
-        let in_use = policy::in_use(&distributions::list_distributions()?);
+        // Read once: each deletion is checked against this set, and IAM (or ACM) refuses one in
+        // use.
+        let mut in_use = policy::in_use(&distributions::list_distributions()?);
         let quota = read_quota()?;
-        let listed = certs.len();
-        let decision = policy::decide(certs, &in_use, input.keep, input.name.as_deref());
+        let mut listed = certs.len();
+        let mut decision = policy::decide(certs, &in_use, input.keep, input.name.as_deref());
+        if input.acm {
+            // Only what switchyard imported: a certificate someone else brought is never weighed.
+            let managed: Vec<_> = certificates::list_managed_certificates()?
+                .into_iter()
+                .map(|c| policy::from_acm(c, &mut in_use))
+                .collect();
+            listed += managed.len();
+            let acm = policy::decide(managed, &in_use, input.keep, input.name.as_deref());
+            decision.kept.extend(acm.kept);
+            decision.doomed.extend(acm.doomed);
+        }
         log::write(
             Level::Debug,
             &format!(
-                "{listed} IAM server certificates under {}: {} kept, {} to prune",
+                "{listed} certificates (IAM under {}): {} kept, {} to prune",
                 input.path_prefix,
                 decision.kept.len(),
                 decision.doomed.len()
             ),
         );
         let outcome = prune::prune(&mut Host, decision, &in_use, now(), input.dry_run)?;
-        let quota = Quota::after(&quota, outcome.deleted.len());
+        let iam_deleted = outcome.deleted.iter().filter(|c| policy::store(c) == "iam").count();
+        let quota = Quota::after(&quota, iam_deleted);
         log::write(Level::Info, &quota.line());
         let output = Output::new(&input.path_prefix, input.keep, &outcome, quota);
         if let Some(warning) = &output.quota_warning {

@@ -4,15 +4,17 @@ use serde::Serialize;
 use switchyard_sdk::certificates::{AccountQuota, ServerCertificate};
 use switchyard_sdk::date;
 
-use crate::policy::{Kept, Reason};
+use crate::policy::{self, Kept, Reason};
 use crate::prune::Outcome;
 
 /// A certificate kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KeptJson {
-    /// Its name.
+    /// `iam` or `acm`.
+    pub store: &'static str,
+    /// Its name (an ACM certificate's: its domain name).
     pub name: String,
-    /// Its id (`ASCA…`).
+    /// Its id (`ASCA…`; an ACM certificate's ARN).
     pub id: String,
     /// When it expires, RFC 3339 UTC; none when IAM did not say.
     pub expiration: Option<String>,
@@ -25,9 +27,11 @@ pub struct KeptJson {
 /// A certificate deleted (in a dry run: that would be).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeletedJson {
-    /// Its name.
+    /// `iam` or `acm`.
+    pub store: &'static str,
+    /// Its name (an ACM certificate's: its domain name).
     pub name: String,
-    /// Its id (`ASCA…`).
+    /// Its id (`ASCA…`; an ACM certificate's ARN).
     pub id: String,
     /// When it expires, RFC 3339 UTC; none when IAM did not say.
     pub expiration: Option<String>,
@@ -106,6 +110,7 @@ impl Output {
     /// The output for what [`crate::prune::prune`] did.
     pub fn new(path_prefix: &str, keep: u32, outcome: &Outcome, quota: Quota) -> Self {
         let kept = outcome.kept.iter().map(|Kept { cert, used_by, reason }| KeptJson {
+            store: policy::store(cert),
             name: cert.name.clone(),
             id: cert.id.clone(),
             expiration: expiration(cert),
@@ -113,6 +118,7 @@ impl Output {
             reason: *reason,
         });
         let deleted = outcome.deleted.iter().map(|c| DeletedJson {
+            store: policy::store(c),
             name: c.name.clone(),
             id: c.id.clone(),
             expiration: expiration(c),
@@ -178,10 +184,10 @@ mod tests {
                 "path_prefix": "/cloudfront/",
                 "keep": 2,
                 "kept": [{
-                    "name": "site-20260501-c3", "id": "ASCASITE-20260501-C3",
+                    "store": "iam", "name": "site-20260501-c3", "id": "ASCASITE-20260501-C3",
                     "expiration": "2026-05-01T12:00:00Z", "used_by": ["E1"], "reason": "in-use"
                 }],
-                "deleted": [{ "name": "legacy", "id": "ASCALEGACY", "expiration": null }],
+                "deleted": [{ "store": "iam", "name": "legacy", "id": "ASCALEGACY", "expiration": null }],
                 "quota": { "used_before": 17, "used_after": 16, "limit": 20 },
                 "quota_warning": out.quota_warning.clone()
             })

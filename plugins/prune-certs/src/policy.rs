@@ -5,13 +5,13 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use switchyard_sdk::certificates::ServerCertificate;
+use switchyard_sdk::certificates::{AcmCertificate, ServerCertificate};
 use switchyard_sdk::distributions::{CertificateSource, Distribution};
 
 use crate::naming;
 
-/// IAM server certificate id (`ASCA…`) → the ids of the distributions whose viewer certificate
-/// it is, sorted.
+/// IAM server certificate id (`ASCA…`) or ACM certificate ARN → the ids of the distributions
+/// whose viewer certificate it is, sorted.
 pub type InUse = BTreeMap<String, Vec<String>>;
 
 /// Why a certificate is kept.
@@ -44,13 +44,13 @@ pub struct Decision {
     pub doomed: Vec<ServerCertificate>,
 }
 
-/// The IAM server certificates the distributions use: those whose viewer certificate's source
-/// is IAM, by the certificate's id.
+/// The certificates the distributions use: an IAM certificate by its id, an ACM one by its
+/// ARN (the two never look alike).
 pub fn in_use(distributions: &[Distribution]) -> InUse {
     let mut map = InUse::new();
     for d in distributions {
         let v = &d.viewer_certificate;
-        if v.source == CertificateSource::Iam
+        if matches!(v.source, CertificateSource::Iam | CertificateSource::Acm)
             && let Some(id) = &v.certificate
         {
             map.entry(id.clone()).or_default().push(d.id.clone());
@@ -61,6 +61,33 @@ pub fn in_use(distributions: &[Distribution]) -> InUse {
         ids.dedup();
     }
     map
+}
+
+/// An ACM certificate switchyard imported, as this step weighs certificates: named by its
+/// domain name (its group), its ARN as id, its end of validity as expiration. ACM's own
+/// `in_use_by` (what uses it, CloudFront or not) is added to `in_use`, by the resource's last
+/// segment.
+pub fn from_acm(c: AcmCertificate, in_use: &mut InUse) -> ServerCertificate {
+    for user in &c.in_use_by {
+        let id = user.rsplit('/').next().unwrap_or(user).to_owned();
+        let users = in_use.entry(c.arn.clone()).or_default();
+        if !users.contains(&id) {
+            users.push(id);
+            users.sort();
+        }
+    }
+    ServerCertificate {
+        name: c.domain_name.to_ascii_lowercase(),
+        id: c.arn.clone(),
+        arn: c.arn,
+        path: String::new(),
+        expiration: c.not_after,
+    }
+}
+
+/// Where a certificate weighed here is: `acm` for one made by [`from_acm`], else `iam`.
+pub fn store(c: &ServerCertificate) -> &'static str {
+    if c.id.starts_with("arn:") { "acm" } else { "iam" }
 }
 
 /// Newest first: the latest expiration (an unknown one is the oldest), then the name descending.

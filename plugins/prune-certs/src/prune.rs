@@ -11,10 +11,10 @@ use crate::policy::{Decision, InUse, Kept, Reason};
 pub const ROLLBACK_NOTE: &str = "the journal keeps each deleted certificate's body and chain, but the private key is \
      not kept: undoing a deletion needs the key file (`switchyard rollback RUN --key FILE`)";
 
-/// The IAM call the pruning makes, and its logs.
+/// The deletion the pruning makes, and its logs.
 pub trait Iam {
-    /// Deletes an IAM server certificate by name.
-    fn delete(&mut self, name: &str) -> Result<(), Error>;
+    /// Deletes a certificate: an IAM server certificate by name, an ACM one by ARN.
+    fn delete(&mut self, cert: &ServerCertificate) -> Result<(), Error>;
     /// Logs a line.
     fn log(&mut self, level: Level, message: &str);
     /// Logs a change: `did` in apply, `would` in a plan.
@@ -37,7 +37,10 @@ pub fn describe(cert: &ServerCertificate, now: i64) -> String {
         Some(t) => format!("expires {}", date::date(t)),
         None => "expiry unknown".into(),
     };
-    format!("IAM server certificate {} ({when})", cert.name)
+    match crate::policy::store(cert) {
+        "acm" => format!("ACM certificate {} for {} ({when})", cert.arn, cert.name),
+        _ => format!("IAM server certificate {} ({when})", cert.name),
+    }
 }
 
 /// Deletes the doomed certificates one by one, each re-checked against `in_use` right before
@@ -76,7 +79,7 @@ pub fn prune(
             out.deleted.push(cert);
             continue;
         }
-        match iam.delete(&cert.name) {
+        match iam.delete(&cert) {
             Ok(()) => {
                 iam.change(&format!("deleted {what}"), &format!("would delete {what}"));
                 out.deleted.push(cert);

@@ -2,12 +2,12 @@
 
 use async_trait::async_trait;
 use aws_sdk_acm::primitives::Blob;
-use aws_sdk_acm::types::{Filters, KeyAlgorithm};
+use aws_sdk_acm::types::{Filters, KeyAlgorithm, Tag};
 
 use super::{Aws, missing};
 use crate::certs::Bundle;
 use crate::model::AcmCertificate;
-use crate::provider::{AcmRead, AcmWrite, Result};
+use crate::provider::{AcmRead, AcmWrite, MANAGED_TAG, Result};
 
 #[async_trait]
 impl AcmRead for Aws {
@@ -65,6 +65,34 @@ impl AcmRead for Aws {
         }
         Ok(all)
     }
+
+    async fn list_managed_certificates(&self) -> Result<Vec<AcmCertificate>> {
+        let mut managed = Vec::new();
+        for certificate in self.list_certificates().await? {
+            let tags = self
+                .read("acm", "ListTagsForCertificate", || {
+                    self.acm
+                        .list_tags_for_certificate()
+                        .certificate_arn(&certificate.arn)
+                        .send()
+                })
+                .await?;
+            if tags.tags.unwrap_or_default().iter().any(|t| t.key == MANAGED_TAG) {
+                managed.push(certificate);
+            }
+        }
+        Ok(managed)
+    }
+
+    async fn certificate_pem(&self, arn: &str) -> Result<(String, Option<String>)> {
+        let out = self
+            .read("acm", "GetCertificate", || {
+                self.acm.get_certificate().certificate_arn(arn).send()
+            })
+            .await?;
+        let body = out.certificate.ok_or_else(|| missing("the certificate's body"))?;
+        Ok((body, out.certificate_chain))
+    }
 }
 
 #[async_trait]
@@ -79,6 +107,8 @@ impl AcmWrite for Aws {
                     .private_key(Blob::new(bundle.private_key_pem().as_bytes()))
                     .set_certificate_chain(chain.as_ref().map(|c| Blob::new(c.as_bytes())))
                     .set_certificate_arn(existing_arn.map(str::to_owned))
+                    // ACM takes tags on a first import only; a re-import keeps them.
+                    .set_tags(existing_arn.is_none().then(|| vec![managed_tag()]))
                     .send()
             })
             .await?;
@@ -93,4 +123,13 @@ impl AcmWrite for Aws {
         .await?;
         Ok(())
     }
+}
+
+/// The tag of a certificate switchyard imports.
+fn managed_tag() -> Tag {
+    Tag::builder()
+        .key(MANAGED_TAG)
+        .value("true")
+        .build()
+        .expect("a tag with a key")
 }

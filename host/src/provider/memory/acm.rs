@@ -28,6 +28,42 @@ impl AcmRead for Memory {
         all.extend(st.acm.values().flatten().cloned());
         Ok(all)
     }
+
+    /// The parent's, as this view leaves them, and what this view imported (every import
+    /// switchyard makes is tagged).
+    async fn list_managed_certificates(&self) -> Result<Vec<AcmCertificate>> {
+        let (managed, known) = match &self.parent {
+            Some(parent) => (
+                parent.list_managed_certificates().await?,
+                parent.list_certificates().await?,
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let st = self.lock();
+        let ours = |arn: &str| managed.iter().any(|c| c.arn == arn) || !known.iter().any(|c| c.arn == arn);
+        let mut all: Vec<AcmCertificate> = managed
+            .iter()
+            .filter(|c| !st.acm.contains_key(&c.arn))
+            .cloned()
+            .collect();
+        all.extend(
+            st.acm
+                .iter()
+                .filter(|(arn, _)| ours(arn))
+                .filter_map(|(_, c)| c.clone()),
+        );
+        Ok(all)
+    }
+
+    async fn certificate_pem(&self, arn: &str) -> Result<(String, Option<String>)> {
+        let found = look(self.lock().acm.get(arn));
+        match found {
+            Found::Gone => Err(not_found("ACM certificate", arn)),
+            // What this view imported has no body to give: nothing restores a plan's import.
+            Found::Here(_) => Err(not_found("ACM certificate body", arn)),
+            Found::Ask => self.parent_for(arn, "ACM certificate")?.certificate_pem(arn).await,
+        }
+    }
 }
 
 #[async_trait]

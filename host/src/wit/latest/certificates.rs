@@ -190,13 +190,29 @@ impl Host for StepState {
         Ok(all.cast())
     }
 
+    async fn list_managed_certificates(&mut self) -> Result<Vec<AcmCertificate>, HostError> {
+        let call = Call::new(Capability::AcmRead, "list the ACM certificates switchyard imported");
+        let all = self
+            .gate
+            .call(call, async |aws| aws.list_managed_certificates().await)
+            .await?;
+        Ok(all.cast())
+    }
+
     async fn delete_certificate(&mut self, arn: String) -> Result<(), HostError> {
         rules::acm_arn(&arn, &|v| self.gate.placeholder_of(v).is_some())?;
         // Checked under the grant that deletes it: `acm:write:ARN` is all a delete needs.
         let call = Call::new(Capability::AcmWrite, "delete ACM certificate").on(&arn);
-        let current = self
+        // Its public parts too, journaled so that a rollback given its key can import it again
+        // (none for what a plan imported, or a certificate ACM will not give).
+        let (current, pem) = self
             .gate
-            .call(call, async |aws| aws.describe_certificate(&arn).await)
+            .call(call, async |aws| {
+                Ok((
+                    aws.describe_certificate(&arn).await?,
+                    aws.certificate_pem(&arn).await.ok(),
+                ))
+            })
             .await?;
         // AWS refuses to delete a certificate in use; say so before trying.
         if !current.in_use_by.is_empty() {
@@ -205,7 +221,13 @@ impl Host for StepState {
                 current.in_use_by.join(", ")
             )));
         }
-        self.gate.write(call, DeleteAcmCertificate { arn: arn.clone() }).await
+        let (body, chain) = pem.map_or((None, None), |(body, chain)| (Some(body), chain));
+        let change = DeleteAcmCertificate {
+            body,
+            chain,
+            ..DeleteAcmCertificate::of(arn.clone())
+        };
+        self.gate.write(call, change).await
     }
 }
 

@@ -81,7 +81,7 @@ fn schema_matches_struct() {
     let props = s["properties"].as_object().expect("properties");
     let mut names: Vec<&str> = props.keys().map(String::as_str).collect();
     names.sort_unstable();
-    assert_eq!(names, ["dry_run", "keep", "name", "path_prefix"]);
+    assert_eq!(names, ["acm", "dry_run", "keep", "name", "path_prefix"]);
     assert!(s.get("required").is_none(), "every field has a default");
     assert_eq!(s["additionalProperties"], false);
     let p = &s["properties"];
@@ -96,8 +96,9 @@ fn schema_matches_struct() {
     assert_eq!(p["path_prefix"]["default"], defaults.path_prefix.as_str());
     assert_eq!(p["keep"]["default"], defaults.keep);
     assert_eq!(p["dry_run"]["default"], defaults.dry_run);
+    assert_eq!(p["acm"]["default"], defaults.acm);
     // Every property the schema names parses.
-    assert!(parse(r#"{"path_prefix":"/cloudfront/","keep":3,"name":"site","dry_run":true}"#).is_ok());
+    assert!(parse(r#"{"path_prefix":"/cloudfront/","keep":3,"name":"site","dry_run":true,"acm":true}"#).is_ok());
 }
 
 #[test]

@@ -166,15 +166,57 @@ fn ties_go_by_name_descending_and_unknown_expirations_are_oldest() {
 }
 
 #[test]
-fn only_iam_viewer_certificates_are_in_use() {
+fn iam_and_acm_viewer_certificates_are_in_use() {
+    const ARN: &str = "arn:aws:acm:us-east-1:123456789012:certificate/two";
     let ds = [
         distribution("E1", Iam, Some("ASCAONE")),
         distribution("E2", Iam, Some("ASCAONE")),
-        distribution("E3", Acm, Some("ASCATWO")),
+        distribution("E3", Acm, Some(ARN)),
         distribution("E4", Cloudfront, None),
         distribution("E5", Iam, None),
     ];
     let map = in_use(&ds);
-    assert_eq!(map.len(), 1);
+    assert_eq!(map.len(), 2);
     assert_eq!(map["ASCAONE"], ["E1", "E2"]);
+    assert_eq!(map[ARN], ["E3"]);
+}
+
+#[test]
+fn an_acm_certificate_is_weighed_by_its_domain_and_what_acm_says_uses_it() {
+    let mut map = InUse::new();
+    let acm = |arn: &str, not_after: i64, users: &[&str]| AcmCertificate {
+        arn: arn.into(),
+        domain_name: "WWW.example.com".into(),
+        subject_alternative_names: vec!["www.example.com".into()],
+        status: "ISSUED".into(),
+        serial: None,
+        not_after: Some(not_after),
+        in_use_by: users.iter().map(|u| (*u).to_owned()).collect(),
+    };
+    let certs = vec![
+        from_acm(acm("arn:aws:acm:us-east-1:1:certificate/old", 100, &[]), &mut map),
+        from_acm(acm("arn:aws:acm:us-east-1:1:certificate/mid", 200, &[]), &mut map),
+        from_acm(
+            acm(
+                "arn:aws:acm:us-east-1:1:certificate/used",
+                50,
+                &["arn:aws:cloudfront::1:distribution/E9"],
+            ),
+            &mut map,
+        ),
+    ];
+    assert_eq!(certs[0].name, "www.example.com");
+    assert_eq!(store(&certs[0]), "acm");
+    assert_eq!(map["arn:aws:acm:us-east-1:1:certificate/used"], ["E9"]);
+    let d = decide(certs, &map, 2, None);
+    let kept: Vec<&str> = d.kept.iter().map(|k| k.cert.arn.as_str()).collect();
+    assert_eq!(
+        kept,
+        [
+            "arn:aws:acm:us-east-1:1:certificate/mid",
+            "arn:aws:acm:us-east-1:1:certificate/used"
+        ]
+    );
+    assert_eq!(d.doomed.len(), 1);
+    assert_eq!(d.doomed[0].arn, "arn:aws:acm:us-east-1:1:certificate/old");
 }

@@ -12,7 +12,8 @@ struct Fake {
 }
 
 impl Iam for Fake {
-    fn delete(&mut self, name: &str) -> Result<(), Error> {
+    fn delete(&mut self, cert: &ServerCertificate) -> Result<(), Error> {
+        let name = cert.name.as_str();
         self.deleted.push(name.to_owned());
         match self.answers.iter().position(|(n, _)| *n == name) {
             Some(i) => Err(self.answers.remove(i).1),

@@ -177,14 +177,20 @@ const ACM_READ: &[Use] = &[
     on("acm:DescribeCertificate", Arn::AcmCertificate),
     // certificates.list-certificates (describing each: under the same grant for every one).
     unnamed("acm:ListCertificates"),
+    // certificates.list-managed-certificates: each one's tags.
+    held("acm:ListTagsForCertificate", Arn::Star),
 ];
 
 const ACM_WRITE: &[Use] = &[
     // certificates.import-certificate: a new certificate only under a grant for every one (its
     // ARN is AWS's to give), a re-import under a grant for its ARN.
     on("acm:ImportCertificate", Arn::AcmCertificate),
-    // certificates.delete-certificate.
+    // certificates.delete-certificate, its public parts read first (kept for a rollback).
     on("acm:DeleteCertificate", Arn::AcmCertificate),
+    on("acm:GetCertificate", Arn::AcmCertificate),
+    // A new import (only under a grant for every certificate) is tagged as switchyard's: ACM
+    // asks for this permission to tag on import.
+    unnamed("acm:AddTagsToCertificate"),
     // delete-certificate's check that nothing uses it, and a plan's view of the certificate a
     // re-import or a delete changes.
     on("acm:DescribeCertificate", Arn::AcmCertificate),

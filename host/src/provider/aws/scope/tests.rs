@@ -249,6 +249,7 @@ fn patterns_become_iam_patterns_with_their_own_characters_escaped() {
             &[
                 "acm:DeleteCertificate",
                 "acm:DescribeCertificate",
+                "acm:GetCertificate",
                 "acm:ImportCertificate"
             ],
             &["arn:aws:acm:us-east-1:123456789012:certificate/a${?}b${$}c"]
