@@ -8,6 +8,7 @@ use std::path::Path;
 use aws_sdk_iam::Client;
 use serde_json::Value;
 
+use crate::support::Run;
 use crate::support::certs::{LeafSpec, Pki, write};
 use crate::support::site::{Site, outputs};
 
@@ -39,6 +40,15 @@ async fn old_certificate(iam: &Client, dir: &Path, name: &str, days: i64) {
         .send()
         .await
         .expect("upload an old certificate");
+}
+
+/// `switchyard ARGS` in the site's folder (where its runs are journaled).
+fn in_site<I, S>(site: &Site, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    site.emulator.switchyard().dir(site.path()).run(args)
 }
 
 async fn names(iam: &Client) -> BTreeSet<String> {
@@ -85,7 +95,7 @@ async fn prune_keeps_what_is_used_and_the_newest_and_rollback_restores_the_rest(
     let prune = prune.to_str().expect("utf-8");
 
     site.clear_log();
-    let plan = site.emulator.switchyard().dir(site.path()).run(["plan", prune]);
+    let plan = in_site(&site, ["plan", prune]);
     assert_eq!(plan.code, 0, "{plan:?}");
     assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
     for name in ["www-example-com-20260110-0a0a0a0a", "www-example-com-20260120-0b0b0b0b"] {
@@ -100,11 +110,7 @@ async fn prune_keeps_what_is_used_and_the_newest_and_rollback_restores_the_rest(
         "the plan says the key is not kept: {plan:?}"
     );
 
-    let applied = site
-        .emulator
-        .switchyard()
-        .dir(site.path())
-        .run(["apply", "--output", "json", prune]);
+    let applied = in_site(&site, ["apply", "--output", "json", prune]);
     assert_eq!(applied.code, 0, "{applied:?}");
     let report = applied.json();
     let out = outputs(&report, "prune");
@@ -154,21 +160,13 @@ async fn prune_keeps_what_is_used_and_the_newest_and_rollback_restores_the_rest(
     assert!(!journal.contains("PRIVATE KEY"), "never a private key");
 
     site.clear_log();
-    let again = site
-        .emulator
-        .switchyard()
-        .dir(site.path())
-        .run(["apply", "--output", "json", prune]);
+    let again = in_site(&site, ["apply", "--output", "json", prune]);
     assert_eq!(again.code, 0, "{again:?}");
     assert_eq!(outputs(&again.json(), "prune")["deleted"], Value::Array(Vec::new()));
     assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "nothing left to prune");
 
     let run = report["run"].as_str().expect("run id");
-    let no_key = site
-        .emulator
-        .switchyard()
-        .dir(site.path())
-        .run(["rollback", run, "--yes"]);
+    let no_key = in_site(&site, ["rollback", run, "--yes"]);
     assert_eq!(no_key.code, 1, "{no_key:?}");
     assert!(
         no_key.stdout.contains("--key FILE") || no_key.stderr.contains("--key FILE"),
@@ -177,15 +175,18 @@ async fn prune_keeps_what_is_used_and_the_newest_and_rollback_restores_the_rest(
     assert_eq!(names(&iam).await.len(), 3, "nothing uploaded without a key");
 
     let key = |name: &str| keys.join(format!("{name}.key")).display().to_string();
-    let with_keys = site.emulator.switchyard().dir(site.path()).run([
-        "rollback",
-        run,
-        "--yes",
-        "--key",
-        &key("www-example-com-20260110-0a0a0a0a"),
-        "--key",
-        &key("www-example-com-20260120-0b0b0b0b"),
-    ]);
+    let with_keys = in_site(
+        &site,
+        [
+            "rollback",
+            run,
+            "--yes",
+            "--key",
+            &key("www-example-com-20260110-0a0a0a0a"),
+            "--key",
+            &key("www-example-com-20260120-0b0b0b0b"),
+        ],
+    );
     assert_eq!(with_keys.code, 0, "{with_keys:?}");
     assert_eq!(names(&iam).await.len(), 5, "both uploaded again");
 }
@@ -211,11 +212,7 @@ async fn the_renewal_example_renews_and_converges() {
     let file = site.path().join("renewal.toml");
     let file = file.to_str().expect("utf-8");
 
-    let applied = site
-        .emulator
-        .switchyard()
-        .dir(site.path())
-        .run(["apply", "--output", "json", file]);
+    let applied = in_site(&site, ["apply", "--output", "json", file]);
     assert_eq!(applied.code, 0, "{applied:?}");
     let report = applied.json();
     let uploaded = outputs(&report, "upload")["name"].as_str().expect("name").to_owned();
@@ -249,11 +246,7 @@ async fn the_renewal_example_renews_and_converges() {
     );
 
     site.clear_log();
-    let again = site
-        .emulator
-        .switchyard()
-        .dir(site.path())
-        .run(["apply", "--output", "json", file]);
+    let again = in_site(&site, ["apply", "--output", "json", file]);
     assert_eq!(again.code, 0, "{again:?}");
     assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "converged");
 }
@@ -310,11 +303,7 @@ async fn prune_reaches_only_the_acm_certificates_switchyard_imported() {
     let file = file.to_str().expect("utf-8");
 
     site.clear_log();
-    let applied = site
-        .emulator
-        .switchyard()
-        .dir(site.path())
-        .run(["apply", "--output", "json", file]);
+    let applied = in_site(&site, ["apply", "--output", "json", file]);
     assert_eq!(applied.code, 0, "{applied:?}");
     let report = applied.json();
     let out = outputs(&report, "prune");
@@ -335,11 +324,7 @@ async fn prune_reaches_only_the_acm_certificates_switchyard_imported() {
 
     let run = report["run"].as_str().expect("run id");
     let key = |n: u32| keys.join(format!("{n}.key")).display().to_string();
-    let rolled =
-        site.emulator
-            .switchyard()
-            .dir(site.path())
-            .run(["rollback", run, "--yes", "--key", &key(1), "--key", &key(2)]);
+    let rolled = in_site(&site, ["rollback", run, "--yes", "--key", &key(1), "--key", &key(2)]);
     assert_eq!(rolled.code, 0, "{rolled:?}");
     assert_eq!(arns().await.len(), 4, "both imported again (under new ARNs)");
 }

@@ -9,13 +9,12 @@ use switchyard::gate::{Capability, Grant, Mode};
 use switchyard::plan::Plan;
 use switchyard::plugins::PluginRef;
 use switchyard::provider::StsRead;
-use switchyard::report::{Reporter, visible};
-use switchyard::runner::{PrepareError, Status};
+use switchyard::report::visible;
+use switchyard::runner::PrepareError;
 use switchyard::runtime::Limits;
-use switchyard::workflow::{Step, Workflow};
+use switchyard::workflow::Step;
 
-use super::validate::Failed;
-use super::{FAILED, Global, USAGE};
+use super::{FAILED, Global};
 
 /// Audit the account's access keys, X.509 signing certificates and MFA (reads only).
 ///
@@ -82,41 +81,11 @@ impl Audit {
             grants: vec![Grant::new(Capability::CredentialsRead, None)],
             limits: Limits::default(),
         };
-        let workflow = Workflow {
-            file: std::env::current_dir()?.join("audit"),
-            name: "audit".into(),
-            account: None,
-            region: None,
-            scoped_credentials_role: None,
-            vars: Default::default(),
-            steps: vec![step],
-        };
-        let reporter = if global.verbose > 0 {
-            global.reporter()
-        } else {
-            Reporter::new(None)
-        };
-        let runner = global.runner(reporter)?;
-        let steps = runner.prepare(&workflow).await?;
         let aws = global.aws(None).await?;
         let account = aws.caller().await.map_err(PrepareError::Identity)?.account;
         // Reads only: through clients that refuse anything else, in a plan that records nothing.
         let mode = Mode::Plan(Plan::new(Arc::new(aws.read_only()), &account));
-        let report = runner.execute(&workflow, &steps, account, mode).await;
-        let step = report
-            .steps
-            .into_iter()
-            .next()
-            .ok_or_else(|| anyhow::anyhow!("audit-credentials did not run"))?;
-        let (audit, failed) = match (step.status, step.outputs, step.failure) {
-            (Status::Succeeded, Some(outputs), _) => (outputs, false),
-            (_, _, Some(f)) if f.code == "audit-failed" && f.details.is_some() => (f.details.unwrap_or_default(), true),
-            (_, _, Some(f)) => {
-                let code = if f.code == "invalid-input" { USAGE } else { FAILED };
-                anyhow::bail!(Failed(code, format!("audit-credentials: {}", f.message)));
-            }
-            _ => anyhow::bail!("audit-credentials returned neither a report nor an error"),
-        };
+        let (audit, failed) = super::alone::run(global, step, mode, account, "audit-failed").await?;
         global.print(&audit, || human(&audit, failed))?;
         Ok(if failed {
             ExitCode::from(FAILED)

@@ -1,5 +1,6 @@
 //! The subcommands, one module each, and what they share.
 
+mod alone;
 mod apply;
 mod audit;
 mod check;
@@ -267,7 +268,7 @@ fn cache_dir() -> Option<PathBuf> {
 /// The exit code for an error: usage and workflow-file errors, and whatever was refused before
 /// anything ran, are 2; the rest 1.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if let Some(validate::Failed(code, _)) = err.downcast_ref() {
+    if let Some(alone::Failed(code, _)) = err.downcast_ref() {
         return *code;
     }
     let prepare = |e: &PrepareError| !matches!(e, PrepareError::Identity(_));

@@ -7,12 +7,10 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 use switchyard::gate::{Capability, Grant, Mode};
 use switchyard::plugins::PluginRef;
-use switchyard::report::Reporter;
-use switchyard::runner::Status;
 use switchyard::runtime::Limits;
-use switchyard::workflow::{Step, Workflow, normalise};
+use switchyard::workflow::{Step, normalise};
 
-use super::{FAILED, Global, USAGE};
+use super::{FAILED, Global};
 
 /// Check a certificate, its key and chain before uploading them (offline).
 ///
@@ -122,48 +120,13 @@ impl Validate {
                 .collect(),
             limits: Limits::default(),
         };
-        let workflow = Workflow {
-            file: cwd.join("validate"),
-            name: "validate".into(),
-            account: None,
-            region: None,
-            scoped_credentials_role: None,
-            vars: Default::default(),
-            steps: vec![step],
-        };
-        // The report is the output: plugin log lines only with -v.
-        let reporter = if global.verbose > 0 {
-            global.reporter()
-        } else {
-            Reporter::new(None)
-        };
-        let runner = global.runner(reporter)?;
-        let steps = runner.prepare(&workflow).await?;
-        let report = runner.execute(&workflow, &steps, String::new(), Mode::Offline).await;
-        let step = report
-            .steps
-            .into_iter()
-            .next()
-            .ok_or_else(|| anyhow::anyhow!("validate-cert did not run"))?;
-        let validation = match (step.status, step.outputs, step.failure) {
-            (Status::Succeeded, Some(outputs), _) => outputs,
-            (_, _, Some(f)) if f.code == "validation-failed" && f.details.is_some() => f.details.unwrap_or_default(),
-            (_, _, Some(f)) => {
-                let code = if f.code == "invalid-input" { USAGE } else { FAILED };
-                anyhow::bail!(Failed(code, format!("validate-cert: {}", f.message)));
-            }
-            _ => anyhow::bail!("validate-cert returned neither a report nor an error"),
-        };
+        let (validation, _) =
+            super::alone::run(global, step, Mode::Offline, String::new(), "validation-failed").await?;
         global.print(&validation, || human(&validation))?;
         let ok = validation.get("ok").and_then(Value::as_bool).unwrap_or(false);
         Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(FAILED) })
     }
 }
-
-/// A failure of the step itself (not a finding), with its exit code.
-#[derive(Debug, thiserror::Error)]
-#[error("{1}")]
-pub struct Failed(pub u8, pub String);
 
 /// Keeps a literal `${` from being read as a reference.
 fn escape(text: &str) -> String {
