@@ -200,6 +200,19 @@ async fn an_audit_finds_exactly_what_the_account_holds_and_shows_no_secret() {
         );
     }
 
+    // Not even the AWS SDK's own trace of what IAM answered shows one.
+    let mut traced = as_auditor(&emulator, &account);
+    traced.0.env("SWITCHYARD_LOG", "trace");
+    let traced = traced.run(["audit", "--all-users"]);
+    assert!(
+        traced.stderr.contains("ListAccessKeys"),
+        "the trace is there: {}",
+        traced.stderr.len()
+    );
+    for secret in account.key_ids.iter().chain(&account.secrets) {
+        assert!(!traced.stderr.contains(secret.as_str()), "{secret} in the trace");
+    }
+
     let human = as_auditor(&emulator, &account).run(["audit", "--all-users"]);
     assert_eq!(human.code, 0, "{human:?}");
     assert!(

@@ -132,6 +132,23 @@ impl Command {
     }
 }
 
+/// Standard error with every secret redacted (`secrets::redact`), for the log: the AWS SDK's
+/// own traces (`SWITCHYARD_LOG=trace`) print what AWS answered, access key ids included.
+struct RedactedStderr;
+
+impl std::io::Write for RedactedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The log writes each event whole, so no secret is split between two writes.
+        let text = String::from_utf8_lossy(buf);
+        std::io::Write::write_all(&mut std::io::stderr(), secrets::redact(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::Write::flush(&mut std::io::stderr())
+    }
+}
+
 impl Global {
     pub fn init_tracing(&self) {
         let level = match self.verbose {
@@ -146,7 +163,7 @@ impl Global {
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("switchyard={level}")));
         tracing_subscriber::fmt()
             .with_env_filter(filter)
-            .with_writer(std::io::stderr)
+            .with_writer(|| RedactedStderr)
             .with_target(false)
             .init();
     }
