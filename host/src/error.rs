@@ -71,6 +71,37 @@ fn grant_text(capability: &str, resource: Option<&str>) -> String {
 }
 
 impl HostError {
+    /// The same error with each of its texts passed through `edit` (to redact them).
+    pub fn redacted_with(self, edit: impl Fn(String) -> String) -> Self {
+        match self {
+            Self::InvalidInput { field, reason, message } => Self::InvalidInput {
+                field: edit(field),
+                reason,
+                message: edit(message),
+            },
+            Self::NotFound(m) => Self::NotFound(edit(m)),
+            Self::Conflict(m) => Self::Conflict(edit(m)),
+            Self::Throttled(m) => Self::Throttled(edit(m)),
+            Self::TimedOut(m) => Self::TimedOut(edit(m)),
+            Self::Transient(m) => Self::Transient(edit(m)),
+            Self::NoAnswer(m) => Self::NoAnswer(edit(m)),
+            Self::Aws {
+                service,
+                code,
+                message,
+                request_id,
+            } => Self::Aws {
+                service,
+                code,
+                message: edit(message),
+                request_id,
+            },
+            Self::Internal(m) => Self::Internal(edit(m)),
+            denied @ Self::Denied { .. } => denied,
+            trap @ Self::Trap(_) => trap,
+        }
+    }
+
     /// An [`HostError::InvalidInput`].
     pub fn invalid(field: impl Into<String>, reason: &'static str, message: impl Into<String>) -> Self {
         Self::InvalidInput {

@@ -293,9 +293,10 @@ impl Gate {
         result
     }
 
-    /// Runs a read that finds which resource a write is for (such as the path of a certificate
-    /// about to be deleted), when the step holds `capability` for at least some resource. The
-    /// write itself then passes the gate with that resource.
+    /// Runs a read when the step holds `capability` for at least some resource: a read that
+    /// finds which resource a call is for (such as the path of a certificate about to be
+    /// deleted), which then passes the gate with that resource; or a read whose results the host
+    /// keeps only as far as the grants allow ([`Gate::allows`], such as the users listed).
     pub async fn resolve<T>(
         &mut self,
         capability: Capability,

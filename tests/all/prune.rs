@@ -24,13 +24,15 @@ grants = ["iam:read", "iam:write:/cloudfront/", "cloudfront:read"]
 "#;
 
 /// Uploads an old certificate of the site's base name, valid for `days`, its key in `dir`.
-async fn old_certificate(iam: &Client, dir: &Path, name: &str, days: i64) {
+/// Returns its certificate (PEM).
+async fn old_certificate(iam: &Client, dir: &Path, name: &str, days: i64) -> String {
     let pki = Pki::new();
     let leaf = pki.leaf(LeafSpec {
         to: days,
         ..LeafSpec::default()
     });
     write(dir, &format!("{name}.key"), leaf.key_pem());
+    write(dir, &format!("{name}.pem"), leaf.pem());
     iam.upload_server_certificate()
         .server_certificate_name(name)
         .path("/cloudfront/")
@@ -40,6 +42,19 @@ async fn old_certificate(iam: &Client, dir: &Path, name: &str, days: i64) {
         .send()
         .await
         .expect("upload an old certificate");
+    leaf.pem()
+}
+
+/// The body IAM holds for certificate `name`.
+async fn body(iam: &Client, name: &str) -> String {
+    iam.get_server_certificate()
+        .server_certificate_name(name)
+        .send()
+        .await
+        .expect("get")
+        .server_certificate
+        .map(|c| c.certificate_body)
+        .unwrap_or_default()
 }
 
 /// `switchyard ARGS` in the site's folder (where its runs are journaled).
@@ -82,13 +97,14 @@ async fn prune_keeps_what_is_used_and_the_newest_and_rollback_restores_the_rest(
     assert_eq!(in_use.len(), 1, "the seed workflow uploaded one: {in_use:?}");
     let keys = site.path().join("old-keys");
     std::fs::create_dir(&keys).expect("keys dir");
+    let mut bodies = std::collections::BTreeMap::new();
     for (name, days) in [
         ("www-example-com-20260110-0a0a0a0a", 10),
         ("www-example-com-20260120-0b0b0b0b", 20),
         ("www-example-com-20260130-0c0c0c0c", 30),
         ("api-example-com-20260105-0d0d0d0d", 5),
     ] {
-        old_certificate(&iam, &keys, name, days).await;
+        bodies.insert(name, old_certificate(&iam, &keys, name, days).await);
     }
     std::fs::write(site.path().join("prune.toml"), PRUNE).expect("write");
     let prune = site.path().join("prune.toml");
@@ -157,7 +173,10 @@ async fn prune_keeps_what_is_used_and_the_newest_and_rollback_restores_the_rest(
         .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
         .collect::<String>();
     assert!(journal.contains("BEGIN CERTIFICATE"), "the public parts are kept");
-    assert!(!journal.contains("PRIVATE KEY"), "never a private key");
+    assert!(
+        !journal.contains("PRIVATE KEY") && !journal.contains("<redacted>"),
+        "no private key, not even one redacted"
+    );
 
     site.clear_log();
     let again = in_site(&site, ["apply", "--output", "json", prune]);
@@ -175,6 +194,32 @@ async fn prune_keeps_what_is_used_and_the_newest_and_rollback_restores_the_rest(
     assert_eq!(names(&iam).await.len(), 3, "nothing uploaded without a key");
 
     let key = |name: &str| keys.join(format!("{name}.key")).display().to_string();
+    // A key file that holds no key is refused before anything is undone; a key of another
+    // certificate restores nothing.
+    let not_a_key = keys.join("www-example-com-20260110-0a0a0a0a.pem").display().to_string();
+    let bad = in_site(&site, ["rollback", run, "--yes", "--key", &not_a_key]);
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(
+        bad.stderr.contains("no-key") || bad.stderr.contains("PRIVATE KEY"),
+        "{bad:?}"
+    );
+    let wrong = in_site(
+        &site,
+        [
+            "rollback",
+            run,
+            "--yes",
+            "--key",
+            &key("www-example-com-20260130-0c0c0c0c"),
+        ],
+    );
+    assert_eq!(wrong.code, 1, "{wrong:?}");
+    assert!(
+        (wrong.stdout.clone() + &wrong.stderr).contains("no key given is this certificate's"),
+        "{wrong:?}"
+    );
+    assert_eq!(names(&iam).await.len(), 3, "nothing uploaded with another's key");
+
     let with_keys = in_site(
         &site,
         [
@@ -189,6 +234,17 @@ async fn prune_keeps_what_is_used_and_the_newest_and_rollback_restores_the_rest(
     );
     assert_eq!(with_keys.code, 0, "{with_keys:?}");
     assert_eq!(names(&iam).await.len(), 5, "both uploaded again");
+    for name in ["www-example-com-20260110-0a0a0a0a", "www-example-com-20260120-0b0b0b0b"] {
+        assert_eq!(
+            body(&iam, name).await.replace("\r\n", "\n").trim(),
+            bodies[name].trim(),
+            "{name} is the same certificate"
+        );
+    }
+    site.clear_log();
+    let twice = in_site(&site, ["rollback", run, "--yes"]);
+    assert_eq!(twice.code, 0, "a second rollback needs no key: {twice:?}");
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "and changes nothing");
 }
 
 /// `examples/renewal.toml` on the seed site with a renewed certificate: the new one is uploaded
@@ -327,4 +383,12 @@ async fn prune_reaches_only_the_acm_certificates_switchyard_imported() {
     let rolled = in_site(&site, ["rollback", run, "--yes", "--key", &key(1), "--key", &key(2)]);
     assert_eq!(rolled.code, 0, "{rolled:?}");
     assert_eq!(arns().await.len(), 4, "both imported again (under new ARNs)");
+    site.clear_log();
+    let twice = in_site(&site, ["rollback", run, "--yes"]);
+    assert_eq!(twice.code, 0, "found again by serial, no key asked: {twice:?}");
+    assert_eq!(
+        site.emulator.writes(),
+        Vec::<Value>::new(),
+        "and nothing imported twice"
+    );
 }

@@ -80,20 +80,22 @@ impl Bundle {
         chain: Option<&str>,
         key_files: &[std::path::PathBuf],
     ) -> Result<Option<Self>, HostError> {
+        // Kept in a journal, which may have been edited: parsed again, never trusted.
+        let damaged = |why: String| HostError::Internal(format!("a certificate kept in the journal {why}"));
         let ders = |text: &str| -> Result<Vec<Vec<u8>>, HostError> {
-            let blocks = pem::parse_many(text)
-                .map_err(|e| HostError::Internal(format!("a kept certificate is not PEM: {e}")))?;
-            Ok(blocks
-                .into_iter()
-                .filter(|b| b.tag() == "CERTIFICATE")
-                .map(|b| b.into_contents())
-                .collect())
+            let blocks = pem::parse_many(text).map_err(|e| damaged(format!("is not PEM ({e})")))?;
+            let mut ders = Vec::with_capacity(blocks.len());
+            for block in blocks.into_iter().filter(|b| b.tag() == "CERTIFICATE") {
+                match X509Certificate::from_der(block.contents()) {
+                    Ok(([], _)) => ders.push(block.into_contents()),
+                    _ => return Err(damaged("is not a valid X.509 certificate".into())),
+                }
+            }
+            Ok(ders)
         };
         let mut certs = ders(body)?;
-        if certs.is_empty() {
-            return Err(HostError::Internal(
-                "a kept certificate holds no CERTIFICATE block".into(),
-            ));
+        if certs.len() != 1 {
+            return Err(damaged(format!("has {} certificates, not one", certs.len())));
         }
         let leaf = certs.remove(0);
         let chain = chain.map(ders).transpose()?.unwrap_or_default();
@@ -109,6 +111,12 @@ impl Bundle {
             }
         }
         Ok(None)
+    }
+
+    /// Refuses a private key file a rollback is given (`--key`) that holds no usable key, naming
+    /// the file and the problem, before anything is undone.
+    pub fn check_key_file(path: &Path) -> Result<(), HostError> {
+        files::read_private_key(path).map(drop)
     }
 
     /// The public facts.

@@ -156,22 +156,29 @@ impl Kind for DeleteAcmCertificate {
         let Some(body) = &self.body else {
             return irreversible("a deleted certificate's private key is not kept, so it cannot be restored");
         };
-        let what = format!("ACM certificate {}", self.arn);
-        let bundle = restore_bundle(&what, body, self.chain.as_deref(), &self.key_files)?;
-        let serial = bundle.facts().leaf.serial;
-        // Imported again already (a rollback rolled back twice): found by its serial, as a new
-        // import is after a crash.
+        let facts = crate::certs::parse_facts(body)?;
+        // Imported again already (a rollback cut short after the import): one of switchyard's
+        // own with its serial, found as a new import is after a crash. No key is asked for.
         let imported = aws
-            .list_certificates()
+            .list_managed_certificates()
             .await?
             .into_iter()
-            .any(|c| c.serial.as_deref() == Some(serial.as_str()));
+            .any(|c| c.arn != self.arn && c.serial.as_deref() == Some(facts.serial.as_str()));
         if imported {
             return Ok(Vec::new());
         }
+        if facts.not_after < time::OffsetDateTime::now_utc().unix_timestamp() {
+            return Err(NotUndone::Irreversible(format!(
+                "it expired on {}, and ACM refuses to import an expired certificate",
+                time::OffsetDateTime::from_unix_timestamp(facts.not_after)
+                    .map_or_else(|_| facts.not_after.to_string(), |t| t.date().to_string())
+            )));
+        }
+        let what = format!("ACM certificate {}", self.arn);
+        let bundle = restore_bundle(&what, body, self.chain.as_deref(), &self.key_files)?;
         Ok(vec![
             ImportCertificate {
-                serial,
+                serial: facts.serial,
                 replaces: None,
                 bundle: Some(bundle),
             }

@@ -72,14 +72,7 @@ impl Kind for UploadServerCertificate {
             ))));
         }
         Ok(vec![
-            DeleteServerCertificate {
-                name: self.name.clone(),
-                path: Some(self.path.clone()),
-                body: None,
-                chain: None,
-                key_files: Vec::new(),
-            }
-            .into(),
+            DeleteServerCertificate::of(self.name.clone(), Some(self.path.clone())).into(),
         ])
     }
 }
@@ -125,6 +118,17 @@ pub struct DeleteServerCertificate {
 }
 
 impl DeleteServerCertificate {
+    /// The deletion of certificate `name` under `path`, keeping nothing to restore it from.
+    pub fn of(name: String, path: Option<String>) -> Self {
+        Self {
+            name,
+            path,
+            body: None,
+            chain: None,
+            key_files: Vec::new(),
+        }
+    }
+
     /// The deletion of the certificate `detail`, keeping its public parts.
     pub fn keeping(detail: ServerCertificateDetail) -> Self {
         Self {

@@ -293,9 +293,9 @@ fn irreversible<T>(why: &str) -> Result<T, NotUndone> {
     Err(NotUndone::Irreversible(why.to_owned()))
 }
 
-/// The bundle of a deleted certificate whose public parts were kept (`body`, `chain`), with the
-/// private key among `key_files` (a rollback's `--key`), to send it again; a failure naming the
-/// flag when no key given is its own.
+/// The bundle of a deleted certificate (`what`) whose public parts were kept (`body`, `chain`),
+/// with its private key found among `key_files` (a rollback's `--key`), to send it again. When
+/// none of them holds its key, the undo fails naming `--key`.
 fn restore_bundle(
     what: &str,
     body: &str,

@@ -186,14 +186,7 @@ async fn a_bucket_policy_is_restored_and_a_new_one_removed() {
 async fn what_cannot_be_restored_says_why() {
     let aws = fake();
     let cases: Vec<Change> = vec![
-        DeleteServerCertificate {
-            name: "old".into(),
-            path: None,
-            body: None,
-            chain: None,
-            key_files: Vec::new(),
-        }
-        .into(),
+        DeleteServerCertificate::of("old".into(), None).into(),
         DeleteHealthCheck { id: "h".into() }.into(),
         DeleteObject {
             bucket: "b".into(),

@@ -11,7 +11,7 @@ use switchyard::session::{RollbackOptions, rollback_run};
 use switchyard::report::visible;
 
 use super::run::write_change;
-use super::{FAILED, Global, INTERRUPTED, stop_on_ctrl_c};
+use super::{FAILED, Global, INTERRUPTED, UsageError, stop_on_ctrl_c};
 
 /// Undo a run's changes, newest first. A change that cannot be undone is reported, never
 /// skipped; rolling back twice is harmless.
@@ -36,6 +36,10 @@ pub struct Rollback {
 
 impl Rollback {
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
+        // A key file that holds no usable key is refused before anything is undone.
+        for key in &self.keys {
+            switchyard::certs::Bundle::check_key_file(key).map_err(|e| UsageError(format!("--key {e}")))?;
+        }
         let dir = global.runs_dir(&std::env::current_dir()?);
         let run = journal::find(&dir, &self.run)?;
         // A run whose journal does not read is refused before AWS is asked anything.

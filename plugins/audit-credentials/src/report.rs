@@ -6,12 +6,16 @@ use switchyard_sdk::credentials::{AccessKey, AccountSummary, Caller, CredentialS
 use switchyard_sdk::{StepError, date};
 
 use crate::audit::{self, Finding, Severity, UserCredentials, count};
-use crate::input::{FailOn, Input};
+use crate::input::{FailOn, Input, Users};
 
 /// What `not_checked` says when the grant cannot read the account summary.
 pub const NOT_CHECKED_ROOT_KEYS: &str = "root-access-key: needs credentials:read for the whole account";
 /// What `not_checked` says of the root user's MFA when the grant cannot read the account summary.
 pub const NOT_CHECKED_ROOT_MFA: &str = "no-mfa (root): needs credentials:read for the whole account";
+
+/// What `not_checked` says when only the caller is audited and the caller is no IAM user (a
+/// role, as in most CI jobs): no user's keys were read at all.
+pub const NOT_CHECKED_CALLER: &str = "users: the caller is not an IAM user, so no user's keys were read: audit `users = \"all\"` (`--all-users`) or name them";
 
 /// The calling identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -139,11 +143,13 @@ impl Report {
     ) -> Self {
         let findings = audit::audit(input, now, caller, summary, users);
         let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-        let not_checked = if summary.is_none() {
-            vec![NOT_CHECKED_ROOT_KEYS.to_owned(), NOT_CHECKED_ROOT_MFA.to_owned()]
-        } else {
-            Vec::new()
-        };
+        let mut not_checked = Vec::new();
+        if summary.is_none() {
+            not_checked.extend([NOT_CHECKED_ROOT_KEYS.to_owned(), NOT_CHECKED_ROOT_MFA.to_owned()]);
+        }
+        if matches!(input.users, Users::Caller) && caller.user_name.is_none() && !caller.is_root {
+            not_checked.push(NOT_CHECKED_CALLER.to_owned());
+        }
         Report {
             caller: CallerOut {
                 account: caller.account.clone(),

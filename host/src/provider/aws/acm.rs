@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use aws_sdk_acm::primitives::Blob;
 use aws_sdk_acm::types::{Filters, KeyAlgorithm, Tag};
 
-use super::{Aws, missing};
+use super::{Aws, built, missing};
 use crate::certs::Bundle;
 use crate::model::AcmCertificate;
 use crate::provider::{AcmRead, AcmWrite, MANAGED_TAG, Result};
@@ -29,8 +29,79 @@ impl AcmRead for Aws {
         })
     }
 
-    /// Every key type: ACM lists only RSA 2048 and P-256 certificates unless asked for all.
     async fn list_certificates(&self) -> Result<Vec<AcmCertificate>> {
+        let mut all = Vec::new();
+        for arn in self.certificate_arns().await? {
+            all.push(self.describe_certificate(&arn).await?);
+        }
+        Ok(all)
+    }
+
+    /// Tags first: only switchyard's own are described.
+    async fn list_managed_certificates(&self) -> Result<Vec<AcmCertificate>> {
+        let mut managed = Vec::new();
+        for arn in self.certificate_arns().await? {
+            let tags = self
+                .read("acm", "ListTagsForCertificate", || {
+                    self.acm.list_tags_for_certificate().certificate_arn(&arn).send()
+                })
+                .await?;
+            if tags.tags.unwrap_or_default().iter().any(|t| t.key == MANAGED_TAG) {
+                managed.push(self.describe_certificate(&arn).await?);
+            }
+        }
+        Ok(managed)
+    }
+
+    async fn certificate_pem(&self, arn: &str) -> Result<(String, Option<String>)> {
+        let out = self
+            .read("acm", "GetCertificate", || {
+                self.acm.get_certificate().certificate_arn(arn).send()
+            })
+            .await?;
+        let body = out.certificate.ok_or_else(|| missing("the certificate's body"))?;
+        Ok((body, out.certificate_chain))
+    }
+}
+
+#[async_trait]
+impl AcmWrite for Aws {
+    async fn import_certificate(&self, bundle: &Bundle, existing_arn: Option<&str>) -> Result<String> {
+        let (body, chain) = (bundle.leaf_pem(), bundle.chain_pem());
+        // ACM takes tags on a first import only; a re-import keeps them.
+        let tags = match existing_arn {
+            None => Some(vec![managed_tag()?]),
+            Some(_) => None,
+        };
+        let out = self
+            .write("acm", "ImportCertificate", || {
+                self.acm
+                    .import_certificate()
+                    .certificate(Blob::new(body.as_bytes()))
+                    .private_key(Blob::new(bundle.private_key_pem().as_bytes()))
+                    .set_certificate_chain(chain.as_ref().map(|c| Blob::new(c.as_bytes())))
+                    .set_certificate_arn(existing_arn.map(str::to_owned))
+                    .set_tags(tags.clone())
+                    .send()
+            })
+            .await?;
+        out.certificate_arn
+            .ok_or_else(|| missing("the imported certificate's ARN"))
+    }
+
+    async fn delete_certificate(&self, arn: &str) -> Result<()> {
+        self.write("acm", "DeleteCertificate", || {
+            self.acm.delete_certificate().certificate_arn(arn).send()
+        })
+        .await?;
+        Ok(())
+    }
+}
+
+impl Aws {
+    /// The ARN of every ACM certificate of the region, every page. Every key type: ACM lists
+    /// only RSA 2048 and P-256 certificates unless asked for all.
+    async fn certificate_arns(&self) -> Result<Vec<String>> {
         let filters = Filters::builder()
             .set_key_types(Some(
                 KeyAlgorithm::values().iter().map(|v| KeyAlgorithm::from(*v)).collect(),
@@ -56,80 +127,13 @@ impl AcmRead for Aws {
             );
             match out.next_token {
                 Some(token) => next = Some(token),
-                None => break,
+                None => return Ok(arns),
             }
         }
-        let mut all = Vec::with_capacity(arns.len());
-        for arn in arns {
-            all.push(self.describe_certificate(&arn).await?);
-        }
-        Ok(all)
-    }
-
-    async fn list_managed_certificates(&self) -> Result<Vec<AcmCertificate>> {
-        let mut managed = Vec::new();
-        for certificate in self.list_certificates().await? {
-            let tags = self
-                .read("acm", "ListTagsForCertificate", || {
-                    self.acm
-                        .list_tags_for_certificate()
-                        .certificate_arn(&certificate.arn)
-                        .send()
-                })
-                .await?;
-            if tags.tags.unwrap_or_default().iter().any(|t| t.key == MANAGED_TAG) {
-                managed.push(certificate);
-            }
-        }
-        Ok(managed)
-    }
-
-    async fn certificate_pem(&self, arn: &str) -> Result<(String, Option<String>)> {
-        let out = self
-            .read("acm", "GetCertificate", || {
-                self.acm.get_certificate().certificate_arn(arn).send()
-            })
-            .await?;
-        let body = out.certificate.ok_or_else(|| missing("the certificate's body"))?;
-        Ok((body, out.certificate_chain))
-    }
-}
-
-#[async_trait]
-impl AcmWrite for Aws {
-    async fn import_certificate(&self, bundle: &Bundle, existing_arn: Option<&str>) -> Result<String> {
-        let (body, chain) = (bundle.leaf_pem(), bundle.chain_pem());
-        let out = self
-            .write("acm", "ImportCertificate", || {
-                self.acm
-                    .import_certificate()
-                    .certificate(Blob::new(body.as_bytes()))
-                    .private_key(Blob::new(bundle.private_key_pem().as_bytes()))
-                    .set_certificate_chain(chain.as_ref().map(|c| Blob::new(c.as_bytes())))
-                    .set_certificate_arn(existing_arn.map(str::to_owned))
-                    // ACM takes tags on a first import only; a re-import keeps them.
-                    .set_tags(existing_arn.is_none().then(|| vec![managed_tag()]))
-                    .send()
-            })
-            .await?;
-        out.certificate_arn
-            .ok_or_else(|| missing("the imported certificate's ARN"))
-    }
-
-    async fn delete_certificate(&self, arn: &str) -> Result<()> {
-        self.write("acm", "DeleteCertificate", || {
-            self.acm.delete_certificate().certificate_arn(arn).send()
-        })
-        .await?;
-        Ok(())
     }
 }
 
 /// The tag of a certificate switchyard imports.
-fn managed_tag() -> Tag {
-    Tag::builder()
-        .key(MANAGED_TAG)
-        .value("true")
-        .build()
-        .expect("a tag with a key")
+fn managed_tag() -> Result<Tag> {
+    Tag::builder().key(MANAGED_TAG).value("true").build().map_err(built)
 }

@@ -32,12 +32,19 @@ impl AcmRead for Memory {
     /// The parent's, as this view leaves them, and what this view imported (every import
     /// switchyard makes is tagged).
     async fn list_managed_certificates(&self) -> Result<Vec<AcmCertificate>> {
-        let (managed, known) = match &self.parent {
-            Some(parent) => (
-                parent.list_managed_certificates().await?,
-                parent.list_certificates().await?,
-            ),
-            None => (Vec::new(), Vec::new()),
+        let managed = match &self.parent {
+            Some(parent) => parent.list_managed_certificates().await?,
+            None => Vec::new(),
+        };
+        // Whether the parent knows what this view holds that it does not list as switchyard's
+        // (a re-import of another's certificate): asked only when there is such a one.
+        let unlisted = {
+            let st = self.lock();
+            st.acm.keys().any(|arn| !managed.iter().any(|c| c.arn == *arn))
+        };
+        let known = match (&self.parent, unlisted) {
+            (Some(parent), true) => parent.list_certificates().await?,
+            _ => Vec::new(),
         };
         let st = self.lock();
         let ours = |arn: &str| managed.iter().any(|c| c.arn == arn) || !known.iter().any(|c| c.arn == arn);

@@ -204,14 +204,17 @@ impl Host for StepState {
         // Checked under the grant that deletes it: `acm:write:ARN` is all a delete needs.
         let call = Call::new(Capability::AcmWrite, "delete ACM certificate").on(&arn);
         // Its public parts too, journaled so that a rollback given its key can import it again
-        // (none for what a plan imported, or a certificate ACM will not give).
+        // (none only for what has no body: what a plan imported itself).
         let (current, pem) = self
             .gate
             .call(call, async |aws| {
-                Ok((
-                    aws.describe_certificate(&arn).await?,
-                    aws.certificate_pem(&arn).await.ok(),
-                ))
+                let current = aws.describe_certificate(&arn).await?;
+                let pem = match aws.certificate_pem(&arn).await {
+                    Ok(pem) => Some(pem),
+                    Err(HostError::NotFound(_)) => None,
+                    Err(e) => return Err(e),
+                };
+                Ok((current, pem))
             })
             .await?;
         // AWS refuses to delete a certificate in use; say so before trying.

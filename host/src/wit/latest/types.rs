@@ -13,9 +13,11 @@ impl Host for StepState {
     }
 }
 
-/// The guest's form of a host error; a trap stays a trap.
+/// The guest's form of a host error; a trap stays a trap. Every text is redacted first: an AWS
+/// message may quote what the plugin must not see (an access key id that IAM could not find).
 pub(crate) fn to_guest(err: HostError) -> wasmtime::Result<Error> {
-    Ok(match err {
+    let r = |text: String| crate::secrets::redact(&text);
+    Ok(match err.redacted_with(r) {
         HostError::Denied { capability, resource } => Error::Denied(DeniedError { capability, resource }),
         HostError::InvalidInput { field, reason, message } => Error::InvalidInput(InvalidInputError {
             field,

@@ -242,3 +242,18 @@ fn key_ids_are_masked() {
         assert!(!format!("{f:?}").contains("AKIA"), "{f:?}");
     }
 }
+
+#[test]
+fn a_caller_that_is_no_user_says_no_user_was_read() {
+    let role = Caller {
+        user_name: None,
+        arn: "arn:aws:sts::123456789012:assumed-role/ci/run".into(),
+        ..user_caller("deploy")
+    };
+    let r = Report::new(&defaults(), NOW, &role, Some(&clean_summary()), &[]);
+    assert_eq!(r.not_checked, [NOT_CHECKED_CALLER]);
+    let all = Report::new(&input(json!({"users": "all"})), NOW, &role, Some(&clean_summary()), &[]);
+    assert!(all.not_checked.is_empty(), "every user was asked for");
+    let named = report(&defaults(), Some(&clean_summary()), &[old_key_user()]);
+    assert!(named.not_checked.is_empty(), "the caller is a user");
+}

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use aws_sdk_iam::types::{StatusType, SummaryKeyType};
 
 use super::super::Aws;
+use crate::error::HostError;
 use crate::model::credentials::mask_key_id;
 use crate::model::{AccessKey, AccountSummary, IamUser, KeyUse, SigningCertificate};
 use crate::provider::{CredentialsRead, Result};
@@ -63,11 +64,18 @@ impl CredentialsRead for Aws {
         let mut all = Vec::with_capacity(keys.len());
         for key in keys {
             let Some(id) = key.access_key_id else { continue };
-            let used = self
+            let used = match self
                 .read("iam", "GetAccessKeyLastUsed", || {
                     self.iam.get_access_key_last_used().access_key_id(&id).send()
                 })
-                .await?;
+                .await
+            {
+                Ok(used) => used,
+                // Deleted since it was listed (a rotation in progress): it is not there to audit.
+                Err(HostError::NotFound(_)) => continue,
+                // IAM's message may quote the whole id: only its last four characters leave.
+                Err(e) => return Err(e.redacted_with(|text| text.replace(&id, &mask_key_id(&id)))),
+            };
             // A key never used has a last use without a date (service and region `N/A`).
             let last_used = used.access_key_last_used.and_then(|u| {
                 u.last_used_date.map(|date| KeyUse {

@@ -178,7 +178,7 @@ const ACM_READ: &[Use] = &[
     // certificates.list-certificates (describing each: under the same grant for every one).
     unnamed("acm:ListCertificates"),
     // certificates.list-managed-certificates: each one's tags.
-    held("acm:ListTagsForCertificate", Arn::Star),
+    unnamed("acm:ListTagsForCertificate"),
 ];
 
 const ACM_WRITE: &[Use] = &[

@@ -459,3 +459,20 @@ fn a_credentials_grant_narrows_to_its_users_and_never_reaches_the_account_summar
         "{all}"
     );
 }
+
+#[test]
+fn listing_switchyard_s_acm_certificates_needs_the_unnarrowed_grant() {
+    let narrowed = policy(
+        &["acm:read:arn:aws:acm:us-east-1:123456789012:certificate/a"],
+        Purpose::Plan,
+    );
+    assert!(
+        !actions(&narrowed).contains(&"acm:ListTagsForCertificate".to_owned()),
+        "{narrowed}"
+    );
+    let all = policy(&["acm:read"], Purpose::Plan);
+    assert!(
+        actions(&all).contains(&"acm:ListTagsForCertificate".to_owned()),
+        "{all}"
+    );
+}
