@@ -4,6 +4,7 @@
 mod support;
 
 mod credentials;
+mod drift;
 mod emulator;
 mod faults;
 mod hostile;

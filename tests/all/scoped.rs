@@ -97,7 +97,7 @@ fn failover_policy(zone: &str) -> Value {
                 &["*"],
             ),
             statement(&["route53:GetChange"], &["arn:aws:route53:::change/*"]),
-            statement(&["route53:DeleteHealthCheck"], &["arn:aws:route53:::healthcheck/*"]),
+            statement(&["route53:DeleteHealthCheck", "route53:UpdateHealthCheck"], &["arn:aws:route53:::healthcheck/*"]),
             statement(
                 &["route53:ChangeResourceRecordSets", "route53:GetHostedZone"],
                 &[&format!("arn:aws:route53:::hostedzone/{zone}")],

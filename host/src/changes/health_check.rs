@@ -1,4 +1,4 @@
-//! Route 53 health checks: create and delete.
+//! Route 53 health checks: create, update (back from a drift) and delete.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -63,6 +63,69 @@ impl Forward for CreateHealthCheck {
 
     fn created(&self, check: &HealthCheck) -> Option<String> {
         Some(check.id.clone())
+    }
+}
+
+/// A Route 53 health check's settings change: one that was changed outside switchyard is set
+/// back to what its caller reference stands for. Undone by setting `before` again.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UpdateHealthCheck {
+    /// Its id.
+    pub id: String,
+    /// Its caller reference.
+    pub caller_reference: String,
+    /// Its settings before.
+    pub before: HealthCheckConfig,
+    /// Its settings after.
+    pub after: HealthCheckConfig,
+}
+
+#[async_trait]
+impl Kind for UpdateHealthCheck {
+    fn action(&self) -> Action {
+        Action::Update
+    }
+
+    fn resource(&self) -> String {
+        format!("Route 53 health check {} ({})", self.caller_reference, self.id)
+    }
+
+    fn diff(&self) -> Vec<FieldDiff> {
+        diff_values("", &json(&self.before), &json(&self.after))
+    }
+
+    fn undo_text(&self) -> String {
+        "set its settings back".into()
+    }
+
+    async fn undo(&self, aws: &dyn Reader, _created: Option<&str>) -> Result<Vec<Change>, NotUndone> {
+        let current = match aws.get_health_check(&self.id).await {
+            Ok(current) => current,
+            // Gone meanwhile: nothing to set back.
+            Err(HostError::NotFound(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        if current.config == self.before {
+            return Ok(Vec::new());
+        }
+        Ok(vec![
+            UpdateHealthCheck {
+                id: self.id.clone(),
+                caller_reference: self.caller_reference.clone(),
+                before: current.config,
+                after: self.before.clone(),
+            }
+            .into(),
+        ])
+    }
+}
+
+#[async_trait]
+impl Forward for UpdateHealthCheck {
+    type Output = HealthCheck;
+
+    async fn send(&self, aws: &dyn Provider, _progress: &Progress) -> Result<HealthCheck, HostError> {
+        aws.update_health_check(&self.id, &self.after).await
     }
 }
 

@@ -30,7 +30,7 @@ pub use self::distribution::{CreateDistribution, DeleteDistribution, DisableDist
 pub use self::headers::{
     CreateResponseHeadersPolicy, DeleteResponseHeadersPolicy, UpdateResponseHeadersPolicy, policy_name,
 };
-pub use self::health_check::{CreateHealthCheck, DeleteHealthCheck};
+pub use self::health_check::{CreateHealthCheck, DeleteHealthCheck, UpdateHealthCheck};
 pub use self::iam::{DeleteServerCertificate, UploadServerCertificate};
 pub use self::object::{DeleteObject, PutObject};
 pub use self::records::ChangeRecordSets;
@@ -228,6 +228,7 @@ changes! {
     acm::DeleteAcmCertificate,
     health_check::CreateHealthCheck,
     health_check::DeleteHealthCheck,
+    health_check::UpdateHealthCheck,
     records::ChangeRecordSets,
     bucket::CreateBucket,
     bucket::BlockPublicAccess,

@@ -51,6 +51,27 @@ pub struct HealthCheckConfig {
     pub search_string: Option<String>,
 }
 
+impl HealthCheckConfig {
+    /// Why Route 53's `UpdateHealthCheck` cannot turn these settings into `wanted`, if it
+    /// cannot: a health check's type and request interval are fixed when it is created, and an
+    /// IP address or a search string, once set, can be changed but not removed.
+    pub fn updatable_to(&self, wanted: &HealthCheckConfig) -> Option<String> {
+        if self.protocol != wanted.protocol {
+            return Some("its protocol is fixed when it is created".into());
+        }
+        if self.request_interval != wanted.request_interval {
+            return Some("its request interval is fixed when it is created".into());
+        }
+        if self.ip_address.is_some() && wanted.ip_address.is_none() {
+            return Some("its IP address can be changed but not removed".into());
+        }
+        if self.search_string.is_some() && wanted.search_string.is_none() {
+            return Some("its search string can be changed but not removed".into());
+        }
+        None
+    }
+}
+
 /// A health check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthCheck {
@@ -162,4 +183,67 @@ pub struct RecordChange {
 pub fn fqdn(name: &str) -> String {
     let name = name.to_ascii_lowercase().replace("\\052", "*");
     if name.ends_with('.') { name } else { format!("{name}.") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> HealthCheckConfig {
+        HealthCheckConfig {
+            protocol: HealthCheckProtocol::Https,
+            fqdn: Some("www.example.com".into()),
+            ip_address: Some("192.0.2.10".into()),
+            port: 443,
+            resource_path: Some("/health".into()),
+            request_interval: 30,
+            failure_threshold: 3,
+            enable_sni: true,
+            search_string: None,
+        }
+    }
+
+    #[test]
+    fn what_route_53_updates_in_place_and_what_it_does_not() {
+        let c = config();
+        for wanted in [
+            HealthCheckConfig {
+                failure_threshold: 7,
+                ..config()
+            },
+            HealthCheckConfig {
+                port: 8443,
+                resource_path: None,
+                ..config()
+            },
+            HealthCheckConfig {
+                search_string: Some("ok".into()),
+                ..config()
+            },
+        ] {
+            assert_eq!(c.updatable_to(&wanted), None, "{wanted:?}");
+        }
+        let fixed = |wanted: HealthCheckConfig| c.updatable_to(&wanted).expect("not in place");
+        assert!(
+            fixed(HealthCheckConfig {
+                request_interval: 10,
+                ..config()
+            })
+            .contains("request interval")
+        );
+        assert!(
+            fixed(HealthCheckConfig {
+                protocol: HealthCheckProtocol::Http,
+                ..config()
+            })
+            .contains("protocol")
+        );
+        assert!(
+            fixed(HealthCheckConfig {
+                ip_address: None,
+                ..config()
+            })
+            .contains("IP address")
+        );
+    }
 }

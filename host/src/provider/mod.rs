@@ -194,6 +194,9 @@ pub trait Route53Write: Send + Sync {
     async fn create_health_check(&self, caller_reference: &str, config: &HealthCheckConfig) -> Result<HealthCheck>;
     /// Deletes a health check.
     async fn delete_health_check(&self, id: &str) -> Result<()>;
+    /// Sets health check `id`'s updatable settings to those of `config` (`UpdateHealthCheck`);
+    /// its type and request interval cannot change ([`HealthCheckConfig::updatable_to`]).
+    async fn update_health_check(&self, id: &str, config: &HealthCheckConfig) -> Result<HealthCheck>;
     /// Applies `changes` as one batch and waits until it is `INSYNC`; returns the change id.
     async fn change_record_sets(
         &self,

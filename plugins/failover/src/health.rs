@@ -27,6 +27,19 @@ pub fn config(origin: &Origin, first_hostname: &str, hc: &HealthCheckInput) -> H
     }
 }
 
+/// Whether two health check settings are the same, field by field.
+pub fn same(a: &HealthCheckConfig, b: &HealthCheckConfig) -> bool {
+    a.protocol == b.protocol
+        && a.fqdn == b.fqdn
+        && a.ip_address == b.ip_address
+        && a.port == b.port
+        && a.resource_path == b.resource_path
+        && a.request_interval == b.request_interval
+        && a.failure_threshold == b.failure_threshold
+        && a.enable_sni == b.enable_sni
+        && a.search_string == b.search_string
+}
+
 /// The caller reference of a health check with `config`: `switchyard-` and the first 24 hex
 /// digits of the SHA-256 of a canonical form of the configuration. The same configuration always
 /// gives the same reference (a re-run finds the same check); any change gives another.
@@ -127,7 +140,15 @@ mod tests {
         ];
         for v in &variants {
             assert_ne!(caller_reference(&config(&o, "www.example.com", v)), base, "{v:?}");
+            assert!(
+                !same(&config(&o, "www.example.com", v), &config(&o, "www.example.com", &hc())),
+                "{v:?}"
+            );
         }
+        assert!(same(
+            &config(&o, "www.example.com", &hc()),
+            &config(&o, "www.example.com", &hc())
+        ));
         assert_ne!(caller_reference(&config(&o, "example.com", &hc())), base);
         let other = names::origin("192.0.2.11").expect("origin");
         assert_ne!(caller_reference(&config(&other, "www.example.com", &hc())), base);

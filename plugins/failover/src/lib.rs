@@ -168,9 +168,20 @@ fn health_check(settings: &Settings, found: &[Found]) -> Result<String, StepErro
     candidates.dedup();
     for id in candidates {
         match dns::get_health_check(id) {
-            Ok(hc) if hc.caller_reference == settings.caller_reference => {
+            Ok(hc)
+                if hc.caller_reference == settings.caller_reference
+                    && health::same(&hc.config, &settings.health_check) =>
+            {
                 log::write(Level::Info, &format!("health check {id} is in place"));
                 return Ok(hc.id);
+            }
+            // Changed outside switchyard: `ensure-health-check` sets it back.
+            Ok(hc) if hc.caller_reference == settings.caller_reference => {
+                log::write(
+                    Level::Warn,
+                    &format!("health check {id} was changed outside switchyard"),
+                );
+                break;
             }
             Ok(_) | Err(Error::NotFound(_)) => {}
             Err(e) => return Err(context(&format!("reading health check {id}"), e)),

@@ -5,8 +5,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_route53::types::{
     AliasTarget as SdkAliasTarget, Change, ChangeAction as SdkChangeAction, ChangeBatch, ChangeStatus,
-    HealthCheckConfig as SdkHealthCheckConfig, HealthCheckType, ResourceRecord, ResourceRecordSet,
-    ResourceRecordSetFailover, RrType,
+    HealthCheckConfig as SdkHealthCheckConfig, HealthCheckType, ResettableElementName, ResourceRecord,
+    ResourceRecordSet, ResourceRecordSetFailover, RrType,
 };
 
 use super::{Aws, built, missing};
@@ -161,6 +161,35 @@ impl Route53Write for Aws {
                     .create_health_check()
                     .caller_reference(caller_reference)
                     .health_check_config(sdk_config.clone())
+                    .send()
+            })
+            .await?;
+        health_check(out.health_check.ok_or_else(|| missing("the health check"))?)
+    }
+
+    async fn update_health_check(&self, id: &str, config: &HealthCheckConfig) -> Result<HealthCheck> {
+        // What the settings leave out is reset to Route 53's default.
+        let mut reset = Vec::new();
+        if config.resource_path.is_none() {
+            reset.push(ResettableElementName::ResourcePath);
+        }
+        if config.fqdn.is_none() {
+            reset.push(ResettableElementName::FullyQualifiedDomainName);
+        }
+        let https = config.protocol == HealthCheckProtocol::Https;
+        let out = self
+            .write("route53", "UpdateHealthCheck", || {
+                self.route53
+                    .update_health_check()
+                    .health_check_id(id)
+                    .set_ip_address(config.ip_address.clone())
+                    .port(i32::from(config.port))
+                    .set_resource_path(config.resource_path.clone())
+                    .set_fully_qualified_domain_name(config.fqdn.clone())
+                    .set_search_string(config.search_string.clone())
+                    .failure_threshold(i32::try_from(config.failure_threshold).unwrap_or(3))
+                    .set_enable_sni(https.then_some(config.enable_sni))
+                    .set_reset_elements((!reset.is_empty()).then(|| reset.clone()))
                     .send()
             })
             .await?;

@@ -111,6 +111,19 @@ impl Route53Write for Memory {
         Ok(check)
     }
 
+    async fn update_health_check(&self, id: &str, config: &HealthCheckConfig) -> Result<HealthCheck> {
+        let current = self.get_health_check(id).await?;
+        if let Some(why) = current.config.updatable_to(config) {
+            return Err(conflict("InvalidInput", why));
+        }
+        let check = HealthCheck {
+            config: config.clone(),
+            ..current
+        };
+        self.lock().health_checks.insert(id.to_owned(), Some(check.clone()));
+        Ok(check)
+    }
+
     async fn delete_health_check(&self, id: &str) -> Result<()> {
         self.get_health_check(id).await?;
         self.lock().health_checks.insert(id.to_owned(), None);

@@ -4,7 +4,7 @@ use super::wit::dns::{
     AliasTarget, Change, ChangeAction, FailoverRole, HealthCheck, HealthCheckConfig, HealthCheckProtocol, HealthStatus,
     Host, HostedZone, RecordSet,
 };
-use crate::changes::{ChangeRecordSets, CreateHealthCheck, DeleteHealthCheck};
+use crate::changes::{ChangeRecordSets, CreateHealthCheck, DeleteHealthCheck, UpdateHealthCheck};
 use crate::error::HostError;
 use crate::gate::{Call, Capability, ResourceKind};
 use crate::model::{self, fqdn, rules};
@@ -46,14 +46,25 @@ impl Host for StepState {
             .gate
             .call(call, async |aws| aws.find_health_check(&caller_reference).await)
             .await?;
-        // Route 53 answers a known caller reference with its health check when the settings are
-        // the same, and refuses it when they differ; either way it creates nothing.
+        // A known caller reference finds its health check. Settings changed since outside
+        // switchyard (a drift) are set back where Route 53 can update them in place.
         match existing {
             Some(existing) if existing.config == config => Ok(existing.cast()),
-            Some(existing) => Err(HostError::Conflict(format!(
-                "health check {} has caller reference `{caller_reference}` with other settings: Route 53 refuses to reuse a caller reference; use another one",
-                existing.id
-            ))),
+            Some(existing) => match existing.config.updatable_to(&config) {
+                None => {
+                    let change = UpdateHealthCheck {
+                        id: existing.id,
+                        caller_reference: caller_reference.clone(),
+                        before: existing.config,
+                        after: config,
+                    };
+                    Ok(self.gate.write(call, change).await?.cast())
+                }
+                Some(why) => Err(HostError::Conflict(format!(
+                    "health check {} has caller reference `{caller_reference}` with other settings, which Route 53 cannot update in place ({why}): delete it, or use another caller reference",
+                    existing.id
+                ))),
+            },
             None => {
                 let change = CreateHealthCheck {
                     caller_reference: caller_reference.clone(),

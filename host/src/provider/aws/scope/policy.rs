@@ -261,9 +261,14 @@ const ROUTE53_WRITE: &[Use] = &[
     on("route53:ChangeResourceRecordSets", Arn::HostedZone),
     on("route53:GetChange", Arn::Changes),
     // dns.ensure-health-check: found by caller reference, else created (IAM has no
-    // resource-level permission for either).
+    // resource-level permission for either), or set back from a drift.
     of(ResourceKind::HealthCheck, "route53:ListHealthChecks", Arn::Star),
     of(ResourceKind::HealthCheck, "route53:CreateHealthCheck", Arn::Star),
+    of(
+        ResourceKind::HealthCheck,
+        "route53:UpdateHealthCheck",
+        Arn::HealthChecks,
+    ),
     // dns.delete-health-check: read first, to learn the caller reference the gate checks.
     held("route53:GetHealthCheck", Arn::HealthChecks),
     of(

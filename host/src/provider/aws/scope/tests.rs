@@ -81,7 +81,10 @@ fn a_zone_grant_narrows_record_changes_to_the_zone_and_reaches_nothing_else() {
             ),
             statement(&["route53:GetChange"], &["arn:aws:route53:::change/*"]),
             // IAM names health checks by id, a grant by caller reference: never narrower.
-            statement(&["route53:DeleteHealthCheck"], &["arn:aws:route53:::healthcheck/*"]),
+            statement(
+                &["route53:DeleteHealthCheck", "route53:UpdateHealthCheck"],
+                &["arn:aws:route53:::healthcheck/*"]
+            ),
             statement(
                 &["route53:ChangeResourceRecordSets", "route53:GetHostedZone"],
                 &["arn:aws:route53:::hostedzone/Z123"]
