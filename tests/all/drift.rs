@@ -1,4 +1,5 @@
-//! Drift: a resource a step manages, changed by hand, is shown by a plan and set back by apply.
+//! Drift: a resource a step manages, changed by hand, is shown by a plan and set back by apply:
+//! the three hand-made drifts of issue 14 (a health check's threshold, the page, a record's alias).
 
 use serde_json::Value;
 
@@ -70,4 +71,119 @@ async fn a_health_check_changed_by_hand_is_set_back() {
         .run(["rollback", run, "--yes", "--output", "json"]);
     assert_eq!(rolled.code, 0, "{rolled:?}");
     assert_eq!(threshold().await, Some(7), "the state before that run, drift included");
+}
+
+/// The maintenance page overwritten by hand: the plan shows the upload, apply puts the page back.
+#[tokio::test]
+async fn a_page_changed_by_hand_is_put_back() {
+    let site = Site::new().await;
+    let first = site.apply();
+    let out = crate::support::site::outputs(&first, "maintenance");
+    let (bucket, key) = (
+        out["bucket"].as_str().expect("bucket").to_owned(),
+        out["page_key"].as_str().expect("key").to_owned(),
+    );
+    let s3 = aws_sdk_s3::Client::new(&site.sdk);
+    s3.put_object()
+        .bucket(&bucket)
+        .key(&key)
+        .body(b"<h1>hacked</h1>".to_vec().into())
+        .content_type("text/html; charset=utf-8")
+        .send()
+        .await
+        .expect("drift");
+
+    site.clear_log();
+    let plan = site.switchyard("plan");
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
+    let report = plan.json();
+    let kinds: Vec<&str> = report["steps"][2]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["change"]["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["put-object"], "{plan:?}");
+
+    site.apply();
+    let page = s3.get_object().bucket(&bucket).key(&key).send().await.expect("get");
+    let body = page.body.collect().await.expect("body").into_bytes();
+    let want = std::fs::read(site.path().join("maintenance.html")).expect("page");
+    assert_eq!(body.as_ref(), want.as_slice(), "the page is back");
+}
+
+/// A failover record's alias target changed by hand: the plan shows the record set UPSERTed
+/// back, apply makes it point at the maintenance distribution again.
+#[tokio::test]
+async fn a_record_changed_by_hand_is_set_back() {
+    use aws_sdk_route53::types::{
+        AliasTarget, Change, ChangeAction, ChangeBatch, ResourceRecordSet, ResourceRecordSetFailover, RrType,
+    };
+    let site = Site::new().await;
+    let first = site.apply();
+    let domain = crate::support::site::outputs(&first, "maintenance")["domain_name"]
+        .as_str()
+        .expect("domain")
+        .to_owned();
+    let r53 = aws_sdk_route53::Client::new(&site.sdk);
+    let secondary = |target: &str| {
+        ResourceRecordSet::builder()
+            .name("www.example.com.")
+            .r#type(RrType::A)
+            .set_identifier("www.example.com-secondary")
+            .failover(ResourceRecordSetFailover::Secondary)
+            .alias_target(
+                AliasTarget::builder()
+                    .hosted_zone_id("Z2FDTNDATAQYW2")
+                    .dns_name(target)
+                    .evaluate_target_health(false)
+                    .build()
+                    .expect("alias"),
+            )
+            .build()
+            .expect("record")
+    };
+    let batch = ChangeBatch::builder()
+        .changes(
+            Change::builder()
+                .action(ChangeAction::Upsert)
+                .resource_record_set(secondary("d111111abcdef8.cloudfront.net."))
+                .build()
+                .expect("change"),
+        )
+        .build()
+        .expect("batch");
+    r53.change_resource_record_sets()
+        .hosted_zone_id(&site.zone_id)
+        .change_batch(batch)
+        .send()
+        .await
+        .expect("drift");
+
+    site.clear_log();
+    let plan = site.switchyard("plan");
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
+    let failover = &plan.json()["steps"][4];
+    assert_eq!(failover["status"], "would-change", "{failover:#}");
+
+    site.apply();
+    let sets = r53
+        .list_resource_record_sets()
+        .hosted_zone_id(&site.zone_id)
+        .send()
+        .await
+        .expect("records")
+        .resource_record_sets;
+    let target = sets
+        .iter()
+        .find(|s| s.set_identifier.as_deref() == Some("www.example.com-secondary"))
+        .and_then(|s| s.alias_target.as_ref())
+        .map(|a| a.dns_name.trim_end_matches('.').to_owned());
+    assert_eq!(
+        target.as_deref(),
+        Some(domain.as_str()),
+        "back on the maintenance distribution"
+    );
 }
