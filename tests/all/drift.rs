@@ -5,6 +5,15 @@ use serde_json::Value;
 
 use crate::support::site::Site;
 
+/// The site's plan, which must succeed and send no write.
+fn plan_writing_nothing(site: &Site) -> Value {
+    site.clear_log();
+    let plan = site.switchyard("plan");
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
+    plan.json()
+}
+
 /// The health check's failure threshold changed in the console: the plan shows the update
 /// (7 → 3) without writing, apply sets it back, a second plan has nothing to do, and rolling
 /// back that run restores exactly the hand-made value.
@@ -32,11 +41,8 @@ async fn a_health_check_changed_by_hand_is_set_back() {
         .await
         .expect("drift");
 
-    site.clear_log();
-    let plan = site.switchyard("plan");
-    assert_eq!(plan.code, 0, "{plan:?}");
-    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
-    let failover = &plan.json()["steps"][4];
+    let report = plan_writing_nothing(&site);
+    let failover = &report["steps"][4];
     assert_eq!(failover["status"], "would-change", "{failover:#}");
     let change = &failover["changes"][0];
     assert_eq!(change["change"]["kind"], "update-health-check", "{failover:#}");
@@ -93,18 +99,14 @@ async fn a_page_changed_by_hand_is_put_back() {
         .await
         .expect("drift");
 
-    site.clear_log();
-    let plan = site.switchyard("plan");
-    assert_eq!(plan.code, 0, "{plan:?}");
-    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
-    let report = plan.json();
+    let report = plan_writing_nothing(&site);
     let kinds: Vec<&str> = report["steps"][2]["changes"]
         .as_array()
         .expect("changes")
         .iter()
         .filter_map(|c| c["change"]["kind"].as_str())
         .collect();
-    assert_eq!(kinds, ["put-object"], "{plan:?}");
+    assert_eq!(kinds, ["put-object"], "{report:#}");
 
     site.apply();
     let page = s3.get_object().bucket(&bucket).key(&key).send().await.expect("get");
@@ -161,11 +163,8 @@ async fn a_record_changed_by_hand_is_set_back() {
         .await
         .expect("drift");
 
-    site.clear_log();
-    let plan = site.switchyard("plan");
-    assert_eq!(plan.code, 0, "{plan:?}");
-    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
-    let failover = &plan.json()["steps"][4];
+    let report = plan_writing_nothing(&site);
+    let failover = &report["steps"][4];
     assert_eq!(failover["status"], "would-change", "{failover:#}");
 
     site.apply();

@@ -110,17 +110,11 @@ impl Request {
     }
 }
 
-fn refuse(message: String) -> StepError {
-    StepError {
-        code: "invalid-input".into(),
-        message,
-        details: None,
-    }
-}
+use switchyard_sdk::invalid_input as refuse;
 
 /// Whether `name` is an IAM server certificate name: 1–128 letters, digits and `+=,.@_-`.
 fn iam_name_ok(name: &str) -> bool {
-    (1..=128).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+    switchyard_sdk::is_iam_name(name, 128)
 }
 
 /// Whether `arn` is an ACM certificate ARN in us-east-1.

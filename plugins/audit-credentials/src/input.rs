@@ -95,16 +95,10 @@ pub const MAX_DAYS: u32 = 3650;
 
 /// Whether `name` can be an IAM user name: 1–64 letters, digits and `+=,.@_-`.
 pub fn user_name_ok(name: &str) -> bool {
-    (1..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+    switchyard_sdk::is_iam_name(name, 64)
 }
 
-fn refuse(message: String) -> StepError {
-    StepError {
-        code: "invalid-input".into(),
-        message,
-        details: None,
-    }
-}
+use switchyard_sdk::invalid_input as refuse;
 
 impl Input {
     /// Checks what the schema states but serde does not: the day ranges and the user names.

@@ -46,17 +46,11 @@ fn default_keep() -> u32 {
     DEFAULT_KEEP
 }
 
-fn refuse(message: String) -> StepError {
-    StepError {
-        code: "invalid-input".into(),
-        message,
-        details: None,
-    }
-}
+use switchyard_sdk::invalid_input as refuse;
 
 /// Whether `name` is 1–[`MAX_NAME`] letters, digits and `+=,.@_-` (IAM's name characters).
 pub fn name_ok(name: &str) -> bool {
-    (1..=MAX_NAME).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+    switchyard_sdk::is_iam_name(name, MAX_NAME)
 }
 
 /// Why `prefix` is not an IAM path prefix, if it is not.

@@ -133,6 +133,22 @@ pub mod json {
     }
 }
 
+/// A step's `invalid-input` failure: its `with` input is refused, `message` saying which field
+/// and how to fix it.
+pub fn invalid_input(message: String) -> StepError {
+    StepError {
+        code: "invalid-input".into(),
+        message,
+        details: None,
+    }
+}
+
+/// Whether `name` is 1 to `max` of IAM's name characters (letters, digits and `+=,.@_-`), as
+/// IAM names users (at most 64) and server certificates (at most 128).
+pub fn is_iam_name(name: &str, max: usize) -> bool {
+    (1..=max).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+}
+
 /// Says what a host error means, for a person.
 pub fn explain(e: &Error) -> String {
     match e {
