@@ -91,6 +91,13 @@ pub struct RunReport {
     pub steps: Vec<StepReport>,
 }
 
+impl RunReport {
+    /// Whether any step has a change to make (in a plan: what apply would write).
+    pub fn has_changes(&self) -> bool {
+        self.steps.iter().any(|s| !s.changes.is_empty())
+    }
+}
+
 use self::prepare::list;
 pub use self::prepare::{PrepareError, PreparedStep};
 

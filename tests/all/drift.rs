@@ -186,3 +186,97 @@ async fn a_record_changed_by_hand_is_set_back() {
         "back on the maintenance distribution"
     );
 }
+
+/// `plan --detailed-exitcode`, the CI drift check: 2 while there is something to change (before
+/// the first apply, and after a hand-made drift), 0 once converged, 1 on an error, bad input
+/// included (which is 2 without the flag) and a command line that does not parse.
+#[tokio::test]
+async fn plan_detailed_exitcode_says_whether_anything_would_change() {
+    let site = Site::new().await;
+    let file = site.file();
+    let file = file.to_str().expect("utf-8");
+    let plan = |extra: &[&str]| {
+        let mut args = vec!["plan", "--detailed-exitcode", "--output", "json"];
+        args.extend_from_slice(extra);
+        site.emulator.switchyard().run(args)
+    };
+    site.clear_log();
+    let first = plan(&[file]);
+    assert_eq!(first.code, 2, "changes to make: {first:?}");
+    assert_eq!(first.json()["ok"], true);
+    assert_eq!(site.emulator.writes(), Vec::<Value>::new(), "a plan writes nothing");
+
+    site.apply();
+    assert_eq!(plan(&[file]).code, 0, "converged");
+    assert_eq!(site.switchyard("plan").code, 0, "without the flag: 0 either way");
+
+    let page = site.path().join("maintenance.html");
+    std::fs::write(&page, "<h1>new page</h1>").expect("edit the page");
+    let drifted = plan(&[file]);
+    assert_eq!(drifted.code, 2, "{drifted:?}");
+    assert_eq!(
+        site.switchyard("plan").code,
+        0,
+        "without the flag, changes are a success"
+    );
+
+    site.edit("plugin = \"failover\"", "plugin = \"no-such-plugin\"");
+    let bad = plan(&[file]);
+    assert_eq!(bad.code, 1, "an error is 1, never 2: {bad:?}");
+    assert!(bad.stdout.contains("no-such-plugin"), "{bad:?}");
+    assert_eq!(site.switchyard("plan").code, 2, "without the flag, bad input is 2");
+    assert_eq!(
+        plan(&["--no-such-option", file]).code,
+        1,
+        "a command line that does not parse"
+    );
+}
+
+/// The maintenance bucket opened to the public by hand (its public access block deleted): the
+/// plan shows it closed again, apply puts back all four blocks.
+#[tokio::test]
+async fn a_bucket_opened_by_hand_is_closed_again() {
+    let site = Site::new().await;
+    let first = site.apply();
+    let bucket = crate::support::site::outputs(&first, "maintenance")["bucket"]
+        .as_str()
+        .expect("bucket")
+        .to_owned();
+    let s3 = aws_sdk_s3::Client::new(&site.sdk);
+    s3.delete_public_access_block()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("drift");
+
+    let report = plan_writing_nothing(&site);
+    let kinds: Vec<&str> = report["steps"][2]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["change"]["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["block-public-access"], "{report:#}");
+
+    site.clear_log();
+    site.apply();
+    let actions: Vec<Value> = site.emulator.writes().iter().map(|w| w["action"].clone()).collect();
+    assert_eq!(actions, ["PutPublicAccessBlock"], "one write, nothing else touched");
+    let block = s3
+        .get_public_access_block()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("block")
+        .public_access_block_configuration
+        .expect("config");
+    assert_eq!(
+        [
+            block.block_public_acls,
+            block.ignore_public_acls,
+            block.block_public_policy,
+            block.restrict_public_buckets
+        ],
+        [Some(true); 4]
+    );
+}

@@ -117,6 +117,11 @@ mod tests {
 }
 
 impl Command {
+    /// Whether every error is to exit 1 (`plan --detailed-exitcode`, where 2 means changes).
+    pub fn errors_exit_one(&self) -> bool {
+        matches!(self, Command::Plan(p) if p.detailed_exitcode)
+    }
+
     pub async fn execute(self, global: &Global) -> anyhow::Result<ExitCode> {
         match self {
             Command::Plan(c) => c.execute(global).await,

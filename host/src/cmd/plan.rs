@@ -9,6 +9,9 @@ use switchyard::session::SavedPlan;
 use super::run::{human, session};
 use super::{FAILED, Global};
 
+/// Exit code of `plan --detailed-exitcode` when there are changes.
+pub const CHANGES: u8 = 2;
+
 /// Show what a workflow would change, changing nothing: reads go to AWS; every write is shown
 /// as a change (create, update, delete) with its fields before → after, and answered with
 /// placeholders for what only AWS can tell, so later steps still run.
@@ -24,6 +27,10 @@ pub struct Plan {
     /// `scoped_credentials_role` must agree.
     #[arg(long, value_name = "ROLE_ARN")]
     pub scoped_credentials: Option<String>,
+    /// Exit 0 when there is nothing to change, 2 when there are changes, 1 on any error (bad
+    /// input included), as `terraform plan -detailed-exitcode` does: for a drift check in CI.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
 }
 
 impl Plan {
@@ -39,10 +46,10 @@ impl Plan {
             std::fs::write(out, saved).with_context(|| format!("cannot save the plan to {}", out.display()))?;
         }
         global.print(&report, || human(&report))?;
-        Ok(if report.ok {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(FAILED)
+        Ok(match (report.ok, self.detailed_exitcode && report.has_changes()) {
+            (false, _) => ExitCode::from(FAILED),
+            (true, true) => ExitCode::from(CHANGES),
+            (true, false) => ExitCode::SUCCESS,
         })
     }
 }

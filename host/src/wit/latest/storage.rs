@@ -5,7 +5,7 @@ use std::sync::Arc;
 use md5::{Digest, Md5};
 
 use super::wit::storage::{Bucket, Host, ObjectInfo};
-use crate::changes::{CreateBucket, DeleteBucket, DeleteObject, PutBucketPolicy, PutObject};
+use crate::changes::{BlockPublicAccess, CreateBucket, DeleteBucket, DeleteObject, PutBucketPolicy, PutObject};
 use crate::error::HostError;
 use crate::files;
 use crate::gate::{Call, Capability};
@@ -28,6 +28,15 @@ impl Host for StepState {
                 region: region.clone(),
             };
             self.gate.write(call, change).await?;
+        } else if !self
+            .gate
+            .call(call, async |aws| aws.public_access_blocked(&name).await)
+            .await?
+        {
+            // Opened by hand (or a creation cut short): closed again.
+            self.gate
+                .write(call, BlockPublicAccess { bucket: name.clone() })
+                .await?;
         }
         Ok(Bucket {
             domain_name: format!("{name}.s3.{region}.amazonaws.com"),

@@ -287,9 +287,11 @@ const S3_READ: &[Use] = &[
 
 const S3_WRITE: &[Use] = &[
     // storage.ensure-bucket: whether it exists (HeadBucket is s3:ListBucket; a plan's view
-    // asks it before every write to a bucket), else created with all public access blocked.
+    // asks it before every write to a bucket), else created with all public access blocked;
+    // a bucket found open by hand is closed again.
     on("s3:ListBucket", Arn::Bucket),
     on("s3:CreateBucket", Arn::Bucket),
+    on("s3:GetBucketPublicAccessBlock", Arn::Bucket),
     on("s3:PutBucketPublicAccessBlock", Arn::Bucket),
     // storage.put-file: the object's metadata (HeadObject), then the upload.
     on("s3:GetObject", Arn::Objects),

@@ -147,6 +147,7 @@ fn an_unnarrowed_grant_allows_its_actions_on_every_resource() {
             "s3:DeleteBucket",
             "s3:DeleteObject",
             "s3:GetBucketPolicy",
+            "s3:GetBucketPublicAccessBlock",
             "s3:GetObject",
             "s3:ListBucket",
             "s3:PutBucketPolicy",
@@ -232,6 +233,7 @@ fn patterns_become_iam_patterns_with_their_own_characters_escaped() {
                     "s3:CreateBucket",
                     "s3:DeleteBucket",
                     "s3:GetBucketPolicy",
+                    "s3:GetBucketPublicAccessBlock",
                     "s3:ListBucket",
                     "s3:PutBucketPolicy",
                     "s3:PutBucketPublicAccessBlock"
