@@ -14,6 +14,16 @@ fn plan_writing_nothing(site: &Site) -> Value {
     plan.json()
 }
 
+/// The kinds of a planned step's changes, in order.
+fn change_kinds(step: &Value) -> Vec<&str> {
+    step["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["change"]["kind"].as_str())
+        .collect()
+}
+
 /// The health check's failure threshold changed in the console: the plan shows the update
 /// (7 → 3) without writing, apply sets it back, a second plan has nothing to do, and rolling
 /// back that run restores exactly the hand-made value.
@@ -100,12 +110,7 @@ async fn a_page_changed_by_hand_is_put_back() {
         .expect("drift");
 
     let report = plan_writing_nothing(&site);
-    let kinds: Vec<&str> = report["steps"][2]["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .filter_map(|c| c["change"]["kind"].as_str())
-        .collect();
+    let kinds = change_kinds(&report["steps"][2]);
     assert_eq!(kinds, ["put-object"], "{report:#}");
 
     site.apply();
@@ -250,12 +255,7 @@ async fn a_bucket_opened_by_hand_is_closed_again() {
         .expect("drift");
 
     let report = plan_writing_nothing(&site);
-    let kinds: Vec<&str> = report["steps"][2]["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .filter_map(|c| c["change"]["kind"].as_str())
-        .collect();
+    let kinds = change_kinds(&report["steps"][2]);
     assert_eq!(kinds, ["block-public-access"], "{report:#}");
 
     site.clear_log();
