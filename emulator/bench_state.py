@@ -1,7 +1,7 @@
 """Prints, as normalised JSON, the AWS state the maintenance-failover seed job leaves behind.
 
-`cargo xtask bench` runs switchyard, the AWS CLI script (examples/aws-cli/seed.sh) and Terraform
-(examples/terraform/seed) each against a freshly reset and seeded emulator and diffs what this
+For `cargo xtask bench` (not yet there), which is to run switchyard, the AWS CLI script (examples/aws-cli/seed.sh) and Terraform
+(examples/terraform/seed) each against a freshly reset and seeded emulator and diff what this
 prints after each: the three must leave the same state.
 
 Usage: bench_state.py ENDPOINT

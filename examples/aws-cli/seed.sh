@@ -7,9 +7,9 @@
 #   AWS_ENDPOINT_URL=http://127.0.0.1:PORT examples/aws-cli/seed.sh WORKFLOW_DIR
 #
 # WORKFLOW_DIR holds certs/site.pem, certs/site.key, certs/chain.pem and maintenance.html; the
-# hosted zone example.com must exist. Needs aws, openssl and jq. `cargo xtask bench` runs it once
-# against a freshly reset and seeded emulator, then compares the state it leaves with
-# switchyard's and Terraform's (emulator/bench_state.py).
+# hosted zone example.com must exist. Needs aws, openssl and jq. Written for `cargo xtask bench`
+# (not yet there): run against a freshly reset and seeded emulator, the state it leaves
+# (emulator/bench_state.py) is the same as switchyard's and Terraform's.
 #
 # Not idempotent: it checks nothing before it writes, so a second run fails (the certificate
 # name and the distribution's caller reference are taken) — the price of a plain script.

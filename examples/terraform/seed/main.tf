@@ -5,7 +5,7 @@
 #   terraform init && terraform apply -auto-approve \
 #     -var endpoint=http://127.0.0.1:PORT -var workflow_dir=DIR -var certificate_name=NAME
 #
-# `cargo xtask bench` applies it (from a copy of this folder) against a freshly reset and seeded
+# For `cargo xtask bench` (not yet there): applied (from a copy of this folder) against a freshly reset and seeded
 # emulator and compares the state it leaves with switchyard's and the AWS CLI script's
 # (emulator/bench_state.py). The hosted zone example.com exists beforehand, with plain A records
 # for both names: those are imported into the primary failover records, so that the first apply
